@@ -1,0 +1,56 @@
+# Every target bootstraps what it needs: .venv (Python), node_modules (npm), static/vendor, compiled catalogs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test bench lint install vendor translations extract-messages browser clean
+
+run: install
+	$(BIN)/deliberation db upgrade
+	$(BIN)/deliberation seed-demo
+	$(BIN)/deliberation serve --host $(HOST) --port $(PORT)
+
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/proposals_pages.py
+
+lint: install
+	$(BIN)/ruff check deliberation tests bench
+
+install: $(VENV)/.installed vendor translations
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+vendor: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d translations >/dev/null
+
+# After adding or changing user-facing strings: extract them, then translate translations/fr/.../messages.po.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot --no-location --sort-output deliberation templates
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+# Browser tests drive Debian's Chromium; install it when we can (root with apt), otherwise say so.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: install Debian's chromium package to run the browser tests."; fi; }
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

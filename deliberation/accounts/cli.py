@@ -1,0 +1,8 @@
+"""`deliberation users …`"""
+
+import click
+
+
+@click.group("users")
+def users() -> None:
+    """Manage accounts."""

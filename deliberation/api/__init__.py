@@ -1,0 +1,41 @@
+"""The REST API under /api/v1 (flask-smorest); every route appears in /api/v1/openapi.json.
+
+Each resource has its own file; all are registered here, explicitly.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_login import current_user
+
+from deliberation.api import accounts, consultations, proposals
+from deliberation.extensions import api, csrf
+
+BLUEPRINTS = (accounts.bp, consultations.bp, proposals.bp)
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "Deliberation API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {"description": "The public contract of Deliberation (shared/API.md)."},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    })
+    api.init_app(app)
+    for blueprint in BLUEPRINTS:
+        csrf.exempt(blueprint)
+        blueprint.before_request(_protect_cookie_sessions)
+        api.register_blueprint(blueprint)
+
+
+def _protect_cookie_sessions() -> None:
+    """A bearer token carries no ambient authority; a session cookie does, so it needs a CSRF token."""
+    if request.method in SAFE_METHODS or request.headers.get("Authorization"):
+        return
+    if current_user.is_authenticated:
+        csrf.protect()

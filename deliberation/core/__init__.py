@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every module uses: configuration, database, transactions, errors, audit, clock."""

@@ -1,0 +1,111 @@
+"""DomainError: one error vocabulary for HTML forms, the JSON API and socket acks.
+
+A service raises DomainError(code); the HTML adapter flashes or attaches the translated message, the API answers
+{"error": {"code", "message", "fields"}} with the status, a socket handler acks {"ok": false, "error": {...}}.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# Messages for the codes services raise. A code missing here falls back to a generic message.
+MESSAGES = {
+    "not_found": _l("This item does not exist or is no longer available."),
+    "forbidden": _l("You are not allowed to do this."),
+    "authentication_required": _l("Please sign in to do this."),
+    "invalid_credentials": _l("Wrong e-mail address or password."),
+    "validation_error": _l("Some fields are not valid."),
+    "rate_limited": _l("Too many attempts. Please wait a moment and try again."),
+    "conflict": _l("This conflicts with the current state."),
+    "csrf_failed": _l("The form expired or was sent from elsewhere. Please try again."),
+    "phase_closed": _l("The current phase of this consultation does not allow this."),
+    "consultation_not_open": _l("This consultation is not open."),
+    "email_taken": _l("An account already uses this e-mail address."),
+    "weak_password": _l("This password is too weak."),
+    "unknown_role": _l("Unknown role."),
+    "account_deleted": _l("This account has been deleted."),
+    "already_supported": _l("You already support this proposal."),
+    "not_supported": _l("You do not support this proposal."),
+    "edit_window_over": _l("The time to edit this contribution is over."),
+    "not_editable": _l("This proposal can no longer be changed."),
+    "comment_too_deep": _l("Replies can only go three levels deep."),
+    "token_expired": _l("This token has expired."),
+    "payload_too_large": _l("The request is too large."),
+    "bad_request": _l("The request is not valid."),
+    "method_not_allowed": _l("This method is not allowed here."),
+    "internal_error": _l("Something went wrong on our side. Nothing was saved."),
+}
+
+STATUS_BY_CLASS: dict[str, int] = {}
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, code: str, message: str | None = None, *, fields: dict | None = None,
+                 status: int | None = None):
+        super().__init__(code)
+        self.code = code
+        self._message = message
+        self.fields = fields or {}
+        if status is not None:
+            self.status = status
+
+    @property
+    def message(self) -> str:
+        if self._message is not None:
+            return str(self._message)
+        return str(MESSAGES.get(self.code, MESSAGES["bad_request"]))
+
+    def to_dict(self) -> dict:
+        body = {"code": self.code, "message": self.message}
+        if self.fields:
+            body["fields"] = {name: [str(m) for m in messages] for name, messages in self.fields.items()}
+        return body
+
+
+class NotFound(DomainError):
+    status = 404
+
+    def __init__(self, code: str = "not_found", message: str | None = None, **kwargs):
+        super().__init__(code, message, **kwargs)
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Unauthenticated(DomainError):
+    status = 401
+
+    def __init__(self, code: str = "authentication_required", message: str | None = None, **kwargs):
+        super().__init__(code, message, **kwargs)
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Invalid(DomainError):
+    """Well-formed input that breaks a rule (422)."""
+
+    status = 422
+
+
+class RateLimited(DomainError):
+    status = 429
+
+
+def require(condition: bool, code: str = "forbidden", message: str | None = None) -> None:
+    """Refuse with 403 unless `condition` holds; how services enforce policies."""
+    if not condition:
+        raise Forbidden(code, message)
+
+
+def get_or_404(model, ident):
+    from deliberation.extensions import db
+
+    obj = db.session.get(model, ident) if ident is not None else None
+    if obj is None:
+        raise NotFound()
+    return obj

@@ -1,0 +1,111 @@
+"""Test set-up: one schema per run built by the migrations, one rolled-back transaction per test.
+
+The database is SQLite in a temporary folder unless DELIBERATION_DATABASE_URL names a PostgreSQL database
+(CI runs the suite on both). Browser and live-server tests use their own committed database (tests/browser).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from deliberation import create_app
+from deliberation.extensions import db
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DELIBERATION_DATABASE_URL", "")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def reset_database(app) -> None:
+    """Empty the database, then build the schema with the migrations (as production does)."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        upgrade()
+
+
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty `g`, as it would in production, even though the test keeps an app
+    context (and its database session) open around it."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(vars(g)):
+                if name != "_uow":
+                    g.pop(name)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app({
+        "ENV": "testing",
+        "TESTING": True,
+        "DATABASE_URL": _database_url(tmp_path_factory),
+        "SERVER_NAME": "localhost",
+    })
+    app.test_client_class = FreshRequestClient
+    Path(app.instance_path).mkdir(exist_ok=True)
+    reset_database(app)
+    return app
+
+
+@pytest.fixture
+def db_session(app):
+    """A session whose commits become savepoints of one outer transaction, rolled back after the test."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+@pytest.fixture
+def mail_outbox(app):
+    from deliberation.notifications import mail
+
+    mail.memory_outbox.clear()
+    return mail.memory_outbox
+
+
+def csrf_token_from(response) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', response.get_data(as_text=True))
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def csrf(client):
+    """A fresh CSRF token for `client`, taken from a real page."""
+
+    def token(path: str = "/") -> str:
+        return csrf_token_from(client.get(path))
+
+    return token
