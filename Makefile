@@ -38,12 +38,12 @@ vendor: node_modules/.installed
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d translations >/dev/null
+	$(BIN)/python scripts/messages.py compile
 
-# After adding or changing user-facing strings: extract them, then translate translations/fr/.../messages.po.
+# After adding or changing user-facing strings: refresh the catalogs, then translate
+# translations/<module>/fr/LC_MESSAGES/messages.po (tests/core/test_translations.py checks it is complete).
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot --no-location --sort-output deliberation templates
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/python scripts/messages.py extract
 
 # Browser tests drive Debian's Chromium; install it when we can (root with apt), otherwise say so.
 browser:

@@ -39,7 +39,10 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=_select_locale,
-        default_translation_directories=str(PROJECT_ROOT / "translations"),
+        # One catalog per module (translations/<module>/), merged by Flask-Babel.
+        default_translation_directories=";".join(
+            str(path) for path in sorted((PROJECT_ROOT / "translations").iterdir()) if path.is_dir()
+        ),
     )
     limiter.init_app(app)
     socketio.init_app(
