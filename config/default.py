@@ -26,8 +26,6 @@ LANGUAGES = ["fr", "en"]
 
 # Minimum length of a password.
 ACCOUNTS_PASSWORD_MIN_LENGTH = 10
-# Whether a new account must confirm its e-mail before acting (off by default).
-ACCOUNTS_REQUIRE_CONFIRMED_EMAIL = False
 # Cheaper argon2 parameters (tests only; never in production).
 ACCOUNTS_ARGON2_FAST = False
 # Lifetime of an API token, in days.

@@ -18,7 +18,7 @@ LANGUAGES = ("fr", "en")
 DOMAIN_MODULES = ("accounts", "territories", "consultations", "proposals", "notifications")
 WEB_SOURCES = (
     "deliberation/core", "deliberation/web", "deliberation/api/__init__.py", "deliberation/api/common.py",
-    "deliberation/api/validation.py", "deliberation/seed.py", "templates/base.html", "templates/_macros",
+    "deliberation/api/validation.py", "deliberation/seed", "templates/base.html", "templates/_macros",
     "templates/web",
 )
 
