@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from deliberation import create_app
 from deliberation.extensions import db
@@ -72,7 +74,9 @@ def db_session(app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        # A plain SQLAlchemy session: Flask-SQLAlchemy's own get_bind() would ignore `bind` and use the engine.
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", query_cls=db.Query)
+        db.session = scoped_session(factory, scopefunc=_app_ctx_id)
         try:
             yield db.session
         finally:

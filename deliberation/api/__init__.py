@@ -12,6 +12,7 @@ from deliberation.api import accounts, consultations, proposals
 from deliberation.extensions import api, csrf
 
 BLUEPRINTS = (accounts.bp, consultations.bp, proposals.bp)
+API_BLUEPRINT_NAMES = {blueprint.name for blueprint in BLUEPRINTS}
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -29,12 +30,14 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
-        blueprint.before_request(_protect_cookie_sessions)
         api.register_blueprint(blueprint)
+    app.before_request(_protect_cookie_sessions)
 
 
 def _protect_cookie_sessions() -> None:
     """A bearer token carries no ambient authority; a session cookie does, so it needs a CSRF token."""
+    if request.blueprint not in API_BLUEPRINT_NAMES:
+        return
     if request.method in SAFE_METHODS or request.headers.get("Authorization"):
         return
     if current_user.is_authenticated:

@@ -28,7 +28,8 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         raise ConfigError(f"DELIBERATION_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
 
     app.config.from_pyfile(str(CONFIG_DIR / "default.py"))
-    app.config.from_pyfile(str(CONFIG_DIR / f"{env}.py"))
+    # config/production.py is optional: production.example.py documents what to put in instance/ instead.
+    app.config.from_pyfile(str(CONFIG_DIR / f"{env}.py"), silent=env == "production")
     app.config.from_pyfile(str(Path(app.instance_path) / "deliberation.cfg"), silent=True)
     settings_file = os.environ.get("DELIBERATION_SETTINGS")
     if settings_file:
