@@ -50,6 +50,8 @@ PROPOSALS_MAX_PER_PAGE = 100
 
 # How e-mails leave: "file" (instance/mail/), "smtp", or "memory" (tests).
 MAIL_BACKEND = "file"
+# Folder of the "file" backend; empty means instance/mail/.
+MAIL_DIRECTORY = ""
 # Sender address of e-mails.
 MAIL_DEFAULT_SENDER = "Délibération <ne-pas-repondre@deliberation.localhost>"
 # SMTP server host, port, TLS and credentials (MAIL_BACKEND = "smtp").

@@ -21,10 +21,8 @@ class _Server(BaseApplication):
 
 
 def run_gunicorn(*, host: str, port: int, workers: int, worker_connections: int) -> None:
-    from deliberation.app import create_app
-
-    app = create_app()  # fail fast on a bad configuration before forking workers
-    if workers > 1 and not app.config["MESSAGE_QUEUE"]:
+    config = _validated_config()  # fail fast on a bad configuration, before forking workers
+    if workers > 1 and not config["MESSAGE_QUEUE"]:
         raise SystemExit("Several workers share live assemblies through Redis: set DELIBERATION_MESSAGE_QUEUE.")
     _Server({
         "bind": f"{host}:{port}",
@@ -36,4 +34,17 @@ def run_gunicorn(*, host: str, port: int, workers: int, worker_connections: int)
         "accesslog": "-",
         "errorlog": "-",
         "loglevel": "info",
+        # gunicorn ≥ 23 opens a control socket shared by every server of the host user; we do not use it.
+        "control_socket_disable": True,
     }).run()
+
+
+def _validated_config():
+    """Load and validate the configuration only: building the app here would start timers before the fork."""
+    from flask import Flask
+
+    from deliberation.core.config import PROJECT_ROOT, load_config
+
+    app = Flask("deliberation", instance_path=str(PROJECT_ROOT / "instance"))
+    load_config(app)
+    return app.config

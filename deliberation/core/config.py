@@ -57,7 +57,8 @@ def _derive(app: Flask) -> None:
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     if not config["RATELIMIT_STORAGE_URI"]:
         config["RATELIMIT_STORAGE_URI"] = config["MESSAGE_QUEUE"] or "memory://"
-    config["MAIL_DIRECTORY"] = str(Path(app.instance_path) / "mail")
+    if not config["MAIL_DIRECTORY"]:
+        config["MAIL_DIRECTORY"] = str(Path(app.instance_path) / "mail")
 
 
 def validate_config(config) -> None:

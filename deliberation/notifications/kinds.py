@@ -1,0 +1,116 @@
+"""The kinds of notification: what each says in the app and which e-mail it sends.
+
+A notification stores its kind and plain JSON parameters; the text is rendered when it is read, in the
+reader's language. Parameters the messages may use:
+- `actor_id`: the person who acted, shown as `%(actor)s` (their current public name, so an erased account
+  shows as "deleted participant");
+- `proposal`: the proposal's title when the notification was made;
+- `status`: a ProposalStatus value, shown as `%(status)s` with its translated label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from deliberation.accounts.models import DELETED_USER_LABEL
+from deliberation.proposals.models import PROPOSAL_STATUS_LABELS, ProposalStatus
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    name: str
+    #: In-app text, with %(name)s placeholders.
+    message: LazyString
+    #: E-mail subject, with the same placeholders; the body is templates/emails/notifications/<name>.txt.
+    email_subject: LazyString
+
+    @property
+    def email_template(self) -> str:
+        return f"notifications/{self.name}"
+
+
+KINDS: dict[str, NotificationKind] = {}
+
+
+def register(kind: NotificationKind) -> NotificationKind:
+    if kind.name in KINDS:
+        raise ValueError(f"notification kind {kind.name!r} is already registered")
+    KINDS[kind.name] = kind
+    return kind
+
+
+def get_kind(name: str) -> NotificationKind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"unknown notification kind {name!r}") from None
+
+
+COMMENT_ON_MY_PROPOSAL = register(NotificationKind(
+    "comment_on_my_proposal",
+    message=_l("%(actor)s commented on your proposal “%(proposal)s”."),
+    email_subject=_l("New comment on your proposal “%(proposal)s”"),
+))
+REPLY_TO_MY_COMMENT = register(NotificationKind(
+    "reply_to_my_comment",
+    message=_l("%(actor)s replied to your comment on “%(proposal)s”."),
+    email_subject=_l("New reply to your comment on “%(proposal)s”"),
+))
+PROPOSAL_STATUS_CHANGED = register(NotificationKind(
+    "proposal_status_changed",
+    message=_l("Your proposal “%(proposal)s” is now: %(status)s."),
+    email_subject=_l("Your proposal “%(proposal)s” is now: %(status)s"),
+))
+
+UNKNOWN_KIND_MESSAGE = _l("You have a new notification.")
+
+
+class _Params(dict):
+    """Formatting parameters that never raise: a placeholder missing from an old row shows as an ellipsis."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def present(params: Mapping[str, Any], actor_names: Mapping[int, str] | None = None) -> dict[str, Any]:
+    """The parameters as the messages show them (lazy labels are translated when the text is rendered)."""
+    shown: dict[str, Any] = _Params(params)
+    if "actor_id" in params:
+        names = actor_names or {}
+        shown["actor"] = names.get(params["actor_id"]) or DELETED_USER_LABEL
+    if "status" in params:
+        try:
+            shown["status"] = PROPOSAL_STATUS_LABELS[ProposalStatus(params["status"])]
+        except ValueError:
+            shown["status"] = params["status"]
+    return shown
+
+
+class FormattedText:
+    """A translated template and its parameters, rendered by str() in whatever locale is active then
+    (send_email renders its subject in the recipient's language)."""
+
+    def __init__(self, template: LazyString, params: Mapping[str, Any]):
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        return str(self.template) % _Params({key: str(value) for key, value in self.params.items()})
+
+    def __html__(self) -> str:  # Jinja escapes str(self) in HTML templates
+        from markupsafe import escape
+
+        return str(escape(str(self)))
+
+
+def message_for(kind_name: str, params: Mapping[str, Any], actor_names: Mapping[int, str] | None = None
+                ) -> FormattedText:
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        return FormattedText(UNKNOWN_KIND_MESSAGE, {})
+    return FormattedText(kind.message, present(params, actor_names))

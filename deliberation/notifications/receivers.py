@@ -1,0 +1,71 @@
+"""Reactions to other modules' signals. They run inside the sender's unit of work: they write notification
+rows in the same transaction, and their e-mails leave only after it commits."""
+
+from __future__ import annotations
+
+from deliberation.accounts.models import User
+from deliberation.core import signals
+from deliberation.extensions import db
+from deliberation.notifications import services
+from deliberation.proposals.models import Comment, CommentStatus, Proposal, ProposalStatus
+
+
+def connect() -> None:
+    signals.comment_posted.connect(on_comment_posted)
+    signals.proposal_status_changed.connect(on_proposal_status_changed)
+    signals.user_deleted.connect(on_user_deleted)
+
+
+def _proposal_link(proposal: Proposal, comment: Comment | None = None) -> str:
+    link = f"/proposals/{proposal.id}"
+    return f"{link}#comment-{comment.id}" if comment is not None else link
+
+
+def _reachable(user: User | None) -> bool:
+    return user is not None and not user.is_deleted
+
+
+def on_comment_posted(comment: Comment, **_extra) -> None:
+    """The parent comment's author hears of a reply; the proposal's author hears of any other comment.
+    Nobody is told about their own words, and nobody is told twice about the same comment."""
+    if comment.status != CommentStatus.PUBLISHED:
+        return
+    proposal = comment.proposal or db.session.get(Proposal, comment.proposal_id)
+    actor = comment.author or db.session.get(User, comment.author_id)
+    params = {"proposal_id": proposal.id, "proposal": proposal.title, "comment_id": comment.id}
+    link = _proposal_link(proposal, comment)
+    told: set[int] = {comment.author_id}
+
+    if comment.parent_id is not None:
+        parent = db.session.get(Comment, comment.parent_id)
+        if parent is not None and parent.author_id not in told and _reachable(parent.author):
+            services.notify(parent.author, "reply_to_my_comment", params=params, link=link, actor=actor)
+            told.add(parent.author_id)
+
+    if proposal.author_id not in told and _reachable(proposal.author):
+        services.notify(proposal.author, "comment_on_my_proposal", params=params, link=link, actor=actor)
+
+
+def on_proposal_status_changed(proposal: Proposal, *, old_status: ProposalStatus | str | None = None,
+                               actor: User | None = None, **_extra) -> None:
+    """The author hears of what others did to their proposal, not of their own submission or withdrawal."""
+    new_status = ProposalStatus(proposal.status)
+    old = ProposalStatus(old_status) if old_status else None
+    if old == new_status or old == ProposalStatus.DRAFT or new_status in (ProposalStatus.DRAFT,
+                                                                          ProposalStatus.WITHDRAWN):
+        return
+    if actor is not None and actor.id == proposal.author_id:
+        return
+    author = proposal.author or db.session.get(User, proposal.author_id)
+    if not _reachable(author):
+        return
+    services.notify(
+        author, "proposal_status_changed",
+        params={"proposal_id": proposal.id, "proposal": proposal.title, "status": new_status.value},
+        link=_proposal_link(proposal),
+    )
+
+
+def on_user_deleted(user: User, **_extra) -> None:
+    """What a person was notified of is their personal data: it goes with the account."""
+    services.delete_notifications_of(user)
