@@ -42,11 +42,13 @@ def reset_database(app) -> None:
 
 
 class FreshRequestClient(FlaskClient):
-    """Each request starts with an empty `g`, as it would in production, even though the test keeps an app
-    context (and its database session) open around it."""
+    """Each request starts as it would in production, although the test keeps an app context (and its
+    database session) open around it: with an empty `g`, and with what the test set up already committed
+    (into the test's savepoint), so that a request that fails and rolls back does not erase the set-up."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
+            db.session.commit()
             for name in list(vars(g)):
                 if name != "_uow":
                     g.pop(name)

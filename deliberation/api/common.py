@@ -15,14 +15,14 @@ class PageQuerySchema(Schema):
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
 
 
-class ErrorBodySchema(Schema):
+class ApiErrorBodySchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
     fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
-class ErrorSchema(Schema):
-    error = fields.Nested(ErrorBodySchema, required=True)
+class ApiErrorSchema(Schema):
+    error = fields.Nested(ApiErrorBodySchema, required=True)
 
 
 def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
@@ -55,3 +55,7 @@ def require_user():
 
 def actor_or_none():
     return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+# The name the resources import; the class is named ApiError so it does not clash with flask-smorest's "Error".
+ErrorSchema = ApiErrorSchema

@@ -60,7 +60,7 @@ PHASE_ACTION_LABELS = {
     PhaseAction.SUPPORT: _l("support proposals"),
     PhaseAction.COMMENT: _l("comment"),
     PhaseAction.HOLD_ASSEMBLY: _l("take part in assemblies"),
-    PhaseAction.VOTE: _l("vote"),
+    PhaseAction.VOTE: _l("vote in polls"),
 }
 
 # DOMAIN.md, "Phases and what they open". Phases not listed open nothing: residents read.

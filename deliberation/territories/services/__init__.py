@@ -1,0 +1,60 @@
+"""Territory services: commands (admin only, audited) and queries.
+
+One package, so `from deliberation.territories import services` gives every command and query.
+"""
+
+from deliberation.territories.services.commands import (
+    communes_of,
+    create_area,
+    create_contract,
+    create_organisation,
+    create_priority,
+    update_area,
+    update_contract,
+    update_organisation,
+    update_priority,
+)
+from deliberation.territories.services.queries import (
+    list_areas,
+    list_areas_page,
+    list_contracts,
+    list_epcis,
+    list_organisations,
+    list_priorities,
+    list_priorities_page,
+)
+from deliberation.territories.services.validation import (
+    INSEE,
+    QPV_CODE,
+    SIREN,
+    FieldErrors,
+    changes_between,
+    normalise_code,
+    required_text,
+)
+
+__all__ = [
+    "INSEE",
+    "QPV_CODE",
+    "SIREN",
+    "FieldErrors",
+    "changes_between",
+    "communes_of",
+    "create_area",
+    "create_contract",
+    "create_organisation",
+    "create_priority",
+    "list_areas",
+    "list_areas_page",
+    "list_contracts",
+    "list_epcis",
+    "list_organisations",
+    "list_priorities",
+    "list_priorities_page",
+    "normalise_code",
+    "required_text",
+    "update_area",
+    "update_contract",
+    "update_organisation",
+    "update_priority",
+]
