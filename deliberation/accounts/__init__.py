@@ -2,9 +2,14 @@
 
 from flask import Flask
 
-from deliberation.accounts import models, sessions, views  # noqa: F401 - models register their tables
+# models register their tables; admin adds the administration pages to the blueprint of views.
+from deliberation.accounts import admin, models, sessions, views  # noqa: F401
+from deliberation.accounts.models import ROLE_LABELS
+from deliberation.accounts.policies import TEMPLATE_POLICIES
 
 
 def init_app(app: Flask) -> None:
     sessions.init_app(app)
     app.register_blueprint(views.bp)
+    app.jinja_env.globals.update(TEMPLATE_POLICIES)
+    app.jinja_env.globals["role_labels"] = ROLE_LABELS

@@ -66,7 +66,7 @@ class User(UserMixin, Base):
         return str(DELETED_USER_LABEL) if self.is_deleted or not self.display_name else self.display_name
 
     def has_role(self, role: UserRole, consultation_id: int | None = None) -> bool:
-        """Global roles count everywhere; a scoped role counts only in its consultation. Admins hold every role."""
+        """Global roles count everywhere; a scoped role only in its consultation. Admins hold every role."""
         for assignment in self.roles:
             if assignment.role == UserRole.ADMIN and assignment.consultation_id is None:
                 return True
@@ -100,7 +100,8 @@ class RoleAssignment(Base):
 
 
 class UserSession(Base):
-    """A signed-in browser. The cookie holds a random key whose hash is here: revoke the row, the cookie dies."""
+    """A signed-in browser. The cookie holds a random key whose hash is here: revoke the row, the cookie
+    dies."""
 
     __tablename__ = "user_sessions"
 
