@@ -34,6 +34,12 @@ MESSAGES = {
     "bad_request": _l("The request is not valid."),
     "method_not_allowed": _l("This method is not allowed here."),
     "internal_error": _l("Something went wrong on our side. Nothing was saved."),
+    "phases_overlap": _l("Phases of a consultation must not overlap."),
+    "not_author": _l("Only the author can do this."),
+    "not_mediator": _l("Only a mediator can submit with and for a resident."),
+    "not_withdrawable": _l("This proposal can no longer be withdrawn."),
+    "own_proposal": _l("You cannot support your own proposal."),
+    "proposal_not_public": _l("This proposal is not published."),
 }
 
 STATUS_BY_CLASS: dict[str, int] = {}

@@ -18,6 +18,7 @@ from deliberation.territories.models import Priority, PriorityArea
 TITLE_MAX_LENGTH = 140
 BODY_MAX_LENGTH = 5000
 COMMENT_MAX_LENGTH = 3000
+ON_BEHALF_OF_MAX_LENGTH = 60
 COMMENT_MAX_DEPTH = 2  # depth 0, 1, 2: three levels
 
 
@@ -70,6 +71,16 @@ PUBLIC_STATUSES = frozenset({
 
 
 class Proposal(Base):
+    """A contribution to a consultation: a proposal, an observation (constat), a question or a testimony.
+
+    Submitted with and for a resident: a mediator who helps a resident without an account submits from their
+    own account. `author_id` and `mediator_id` are then both the mediator (who answers for the text and may
+    edit or withdraw it within the usual rules), and `on_behalf_of` holds the name the resident chose to
+    appear under (first name or pseudonym). The proposal then reads "Submitted by <mediator> with and for
+    <resident>". Submitting this way requires the resident's consent, recorded in the audit log
+    (`proposal_submitted_for_resident`, with `resident_consent=True`).
+    """
+
     __tablename__ = "proposals"
     __table_args__ = (
         Index("ix_proposals_consultation_status_created", "consultation_id", "status", "created_at"),
@@ -83,13 +94,18 @@ class Proposal(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     # Set when a mediator submitted with and for a resident; the proposal says so.
     mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The resident's first name or pseudonym when a mediator submitted with and for them.
+    on_behalf_of: Mapped[str | None] = mapped_column(String(ON_BEHALF_OF_MAX_LENGTH))
     kind: Mapped[ProposalKind] = mapped_column(enum_column(ProposalKind), default=ProposalKind.PROPOSAL)
     title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("priority_areas.id", ondelete="SET NULL"), index=True)
-    priority_id: Mapped[int | None] = mapped_column(ForeignKey("priorities.id", ondelete="SET NULL"), index=True)
-    status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus), default=ProposalStatus.PUBLISHED)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("priority_areas.id", ondelete="SET NULL"),
+                                                index=True)
+    priority_id: Mapped[int | None] = mapped_column(ForeignKey("priorities.id", ondelete="SET NULL"),
+                                                    index=True)
+    status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus),
+                                                   default=ProposalStatus.PUBLISHED)
     supports_count: Mapped[int] = mapped_column(default=0)
     comments_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

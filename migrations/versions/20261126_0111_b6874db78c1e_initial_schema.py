@@ -203,6 +203,7 @@ def upgrade():
     sa.Column('consultation_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('mediator_id', sa.Integer(), nullable=True),
+    sa.Column('on_behalf_of', sa.String(length=60), nullable=True),
     sa.Column('kind', sa.Enum('proposal', 'observation', 'question', 'testimony', name='proposalkind', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('title', sa.String(length=140), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),

@@ -1,0 +1,160 @@
+"""Listing proposals: filters, French full-text search, sorts (recent, most supported, stable random), pages.
+
+Search ignores accents and matches word forms on both databases (see the initial migration):
+- PostgreSQL: the expression below is the exact expression of the GIN index ix_proposals_search, so the index
+  serves it; plainto_tsquery never interprets operators in the user's text.
+- SQLite: the FTS5 table proposals_fts holds deliberation_search_terms(title || ' ' || body); the query goes
+  through the same stemmer and each resulting word is double-quoted, so FTS5 syntax (AND, NEAR, *, -, ")
+  typed by a user is only ever text. Words are ANDed, like plainto_tsquery.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, and_, cast, func, literal, literal_column, select, text
+from sqlalchemy.orm import defaultload, joinedload
+
+from deliberation.accounts.models import User
+from deliberation.consultations.models import Consultation
+from deliberation.core.text import search_terms, strip_accents
+from deliberation.extensions import db
+from deliberation.proposals.models import PUBLIC_STATUSES, Proposal, ProposalKind, ProposalStatus
+from deliberation.proposals.services.common import MAX_ID, clean_line, raise_if_errors
+from deliberation.web.pagination import Page
+
+SORTS = ("recent", "supports", "random")
+# Seeds of the random order: 0 … RANDOM_SEED_MAX (31 bits, so the arithmetic below stays within 64 bits).
+RANDOM_SEED_MAX = 2**31 - 1
+# The random order hashes ids modulo a prime above 2**32 (see _random_order).
+_PRIME = 4294967311
+_FIBONACCI = 2654435761  # about 2**32 / golden ratio
+QUERY_MAX_LENGTH = 200
+
+NOT_PUBLIC_STATUS = _l("Choose one of the statuses offered.")
+
+# PostgreSQL's French stop words (tsearch_data/french.stop), which plainto_tsquery drops. As in the
+# deliberation_french configuration, a word is dropped when its accent-free form is in this (accented) list;
+# SQLite drops the same words from the query, so both databases find the same proposals.
+FRENCH_STOP_WORDS = frozenset("""
+au aux avec ce ces dans de des du elle en et eux il je la le leur lui ma mais me même mes moi mon ne
+nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre
+vous c d j l à m n s t y été étée étées étés étant étante étants étantes suis es est sommes êtes
+sont serai seras sera serons serez seront serais serait serions seriez seraient étais était étions
+étiez étaient fus fut fûmes fûtes furent sois soit soyons soyez soient fusse fusses fût fussions
+fussiez fussent ayant ayante ayantes ayants eu eue eues eus ai as avons avez ont aurai auras aura
+aurons aurez auront aurais aurait aurions auriez auraient avais avait avions aviez avaient eut eûmes
+eûtes eurent aie aies ait ayons ayez aient eusse eusses eût eussions eussiez eussent""".split())
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# Cards show names, not roles (which User loads eagerly by default).
+WITHOUT_PEOPLE_ROLES = (defaultload(Proposal.author).lazyload(User.roles),
+                        defaultload(Proposal.mediator).lazyload(User.roles))
+
+_PG_DOCUMENT = "to_tsvector('deliberation_french'::regconfig, proposals.title || ' ' || proposals.body)"
+
+
+def new_random_seed() -> int:
+    return secrets.randbelow(RANDOM_SEED_MAX + 1)
+
+
+def search_match_terms(query: str | None) -> list[str]:
+    """The stemmed, accent-free words of a query, French stop words left out ("Les écoles" → ["ecol"])."""
+    words = _WORD.findall(clean_line(query)[:QUERY_MAX_LENGTH].lower().replace("’", "'"))
+    kept = [word for word in words if strip_accents(word) not in FRENCH_STOP_WORDS]
+    return search_terms(" ".join(kept)).split()
+
+
+def _search_condition(query: str):
+    """None when the query holds no searchable word (then it filters nothing)."""
+    terms = search_match_terms(query)
+    if not terms:
+        return None
+    if db.session.get_bind().dialect.name == "postgresql":
+        return text(f"{_PG_DOCUMENT} @@ plainto_tsquery('deliberation_french'::regconfig, :search_query)"
+                    ).bindparams(search_query=clean_line(query)[:QUERY_MAX_LENGTH])
+    fts_query = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return Proposal.id.in_(
+        select(text("rowid")).select_from(text("proposals_fts"))
+        .where(text("proposals_fts MATCH :fts_query").bindparams(fts_query=fts_query))
+    )
+
+
+def _random_order(seed: int):
+    """A deterministic shuffle per seed, computed the same way by SQLite and PostgreSQL (64-bit integers).
+
+    x0 = (id × 2654435761 + seed) mod P spreads the ids (Fibonacci hashing), x1 = x0 XOR (x0 >> 15)
+    breaks the linearity (XOR written as (a | b) - (a & b), which both databases know), and a second affine
+    step whose multiplier depends on the seed makes two seeds give unrelated orders. Bounds: id < 2**31, so
+    id × 2654435761 < 2**63; x1 < 2**33 and the multiplier < 2**29, so x1 × multiplier + P < 2**63.
+    """
+    multiplier = 1 + (seed * 40503 + 12345) % (2**29 - 1)
+    x0 = (cast(Proposal.id, BigInteger) * _FIBONACCI + literal(seed, BigInteger)) % _PRIME
+    shifted = x0.op(">>")(literal_column("15"))  # PostgreSQL shifts a bigint by an int4 only
+    x1 = x0.op("|")(shifted) - x0.op("&")(shifted)
+    return (x1 * literal(multiplier, BigInteger) + literal(seed, BigInteger)) % _PRIME
+
+
+def list_proposals(consultation: Consultation, *, viewer=None, q: str | None = None,
+                   area_id: int | None = None, priority_id: int | None = None,
+                   kind: ProposalKind | str | None = None,
+                   status: ProposalStatus | str | None = None, sort: str = "recent", seed: int | None = None,
+                   page: int = 1, per_page: int = 20) -> Page[Proposal]:
+    """A page of the consultation's public proposals. `status` narrows to one public status; other statuses
+    are never listed here (authors find theirs with list_my_proposals). `viewer`: for per-viewer rules later.
+    sort="random" needs `seed` (the same seed gives the same order, so pages do not overlap)."""
+    errors: dict[str, list[str]] = {}
+    if kind is not None and kind not in ProposalKind.__members__.values():
+        errors["kind"] = [_l("Choose one of the kinds offered.")]
+    for name, ident in (("area_id", area_id), ("priority_id", priority_id)):
+        if ident is not None and not (isinstance(ident, int) and 0 < ident <= MAX_ID):
+            errors[name] = [_l("Must be a whole number.")]
+    if status is not None and status not in PUBLIC_STATUSES:
+        errors["status"] = [NOT_PUBLIC_STATUS]
+    if sort not in SORTS:
+        errors["sort"] = [_l("Must be one of: %(choices)s.", choices=", ".join(SORTS))]
+    raise_if_errors(errors)
+
+    conditions = [Proposal.consultation_id == consultation.id]
+    conditions.append(Proposal.status == status if status else Proposal.status.in_(PUBLIC_STATUSES))
+    if area_id is not None:
+        conditions.append(Proposal.area_id == area_id)
+    if priority_id is not None:
+        conditions.append(Proposal.priority_id == priority_id)
+    if kind is not None:
+        conditions.append(Proposal.kind == kind)
+    if q:
+        condition = _search_condition(q)
+        if condition is not None:
+            conditions.append(condition)
+    where = and_(*conditions)
+
+    if sort == "supports":
+        order = (Proposal.supports_count.desc(), Proposal.id.desc())
+    elif sort == "random":
+        order = (_random_order(seed if seed is not None else 0), Proposal.id)
+    else:
+        order = (Proposal.created_at.desc(), Proposal.id.desc())
+
+    total = db.session.scalar(select(func.count()).select_from(Proposal).where(where)) or 0
+    items = db.session.scalars(
+        select(Proposal).where(where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+        .options(joinedload(Proposal.area), joinedload(Proposal.priority), joinedload(Proposal.mediator),
+                 *WITHOUT_PEOPLE_ROLES)
+    ).unique().all()
+    return Page(items=list(items), page=page, per_page=per_page, total=total)
+
+
+def list_my_proposals(author, *, page: int = 1, per_page: int = 20) -> Page[Proposal]:
+    """Everything `author` submitted, in every status (pending and withdrawn included), newest first."""
+    where = Proposal.author_id == author.id
+    total = db.session.scalar(select(func.count()).select_from(Proposal).where(where)) or 0
+    items = db.session.scalars(
+        select(Proposal).where(where).order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+        .options(joinedload(Proposal.consultation), joinedload(Proposal.area), joinedload(Proposal.priority),
+                 *WITHOUT_PEOPLE_ROLES)
+    ).unique().all()
+    return Page(items=list(items), page=page, per_page=per_page, total=total)

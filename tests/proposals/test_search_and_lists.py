@@ -1,0 +1,180 @@
+"""Listing proposals: French full-text search on both databases, filters, sorts and pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from deliberation.core import clock
+from deliberation.core.errors import Invalid
+from deliberation.extensions import db
+from deliberation.proposals import services
+from deliberation.proposals.models import ProposalKind, ProposalStatus
+from tests.factories import ProposalFactory, UserFactory
+
+pytestmark = pytest.mark.usefixtures("unit")
+
+
+def _submit(consultation, title, body="Rien de plus.", **kwargs):
+    return services.submit_proposal(consultation, UserFactory(), title=title, body=body, **kwargs)
+
+
+def _titles(page) -> list[str]:
+    return [proposal.title for proposal in page.items]
+
+
+@pytest.fixture
+def corpus(consultation):
+    _submit(consultation, "Rénover l'École Jules-Ferry", "Le préau prend l'eau.")
+    _submit(consultation, "Un jardin partagé", "Près de la médiathèque, des bacs à légumes.")
+    _submit(consultation, "Plus de bancs", "Pour les écoles et les jardins d'enfants.")
+    _submit(consultation, "Éclairer le parking", "Il fait très sombre l'hiver.")
+    return consultation
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("ecole", ["Plus de bancs", "Rénover l'École Jules-Ferry"]),
+    ("École", ["Plus de bancs", "Rénover l'École Jules-Ferry"]),
+    ("Ecoles", ["Plus de bancs", "Rénover l'École Jules-Ferry"]),
+    ("jardins", ["Plus de bancs", "Un jardin partagé"]),
+    ("JARDIN partagé", ["Un jardin partagé"]),
+    ("mediatheque", ["Un jardin partagé"]),
+    ("éclairage", []),
+    ("eclairer", ["Éclairer le parking"]),
+    ("jardin parking", []),
+    ("piscine", []),
+])
+def test_search_ignores_accents_and_matches_word_forms(corpus, query, expected):
+    assert sorted(_titles(services.list_proposals(corpus, q=query))) == expected
+
+
+@pytest.mark.parametrize("query", ["", "   ", "le la de", "!!!", "de l'", "pour une"])
+def test_a_query_without_searchable_words_filters_nothing(corpus, query):
+    assert services.list_proposals(corpus, q=query).total == 4
+
+
+@pytest.mark.parametrize("query", [
+    '"', '""', "AND", "OR NOT", "NEAR(", "NEAR(jardin école, 2)", "-", "(", ")", "{terms}", "terms:jardin",
+    "^jardin", "a & b | !c", "'; DROP", "\x00", "jardin\x00école", "\\", "école" * 60, "é" * 500,
+])
+def test_search_syntax_typed_by_users_never_fails(corpus, query):
+    assert services.list_proposals(corpus, q=query).total >= 0
+
+
+@pytest.mark.parametrize("query, total", [
+    ("*", 4), ("-", 4), ('"', 4),  # no word: no filter
+    ('"école', 2), ("école*", 2), ("-jardin", 2), ("(jardin)", 2),  # the words, as words
+    ("jardin AND", 0), ("NEAR(jardin, 2)", 0), ("jardin OR piscine", 0),  # operators are words (all needed)
+])
+def test_operators_are_searched_as_plain_words(corpus, query, total):
+    assert services.list_proposals(corpus, q=query).total == total
+
+
+def test_search_follows_edits_and_leaves_out_withdrawn_proposals(consultation):
+    author = UserFactory()
+    proposal = services.submit_proposal(consultation, author, title="Une fontaine", body="Place du marché")
+    assert services.list_proposals(consultation, q="fontaines").total == 1
+    services.edit_proposal(proposal, author, title="Un kiosque", body="Place du marché")
+    db.session.flush()
+    assert services.list_proposals(consultation, q="fontaine").total == 0
+    assert services.list_proposals(consultation, q="kiosques").total == 1
+    services.withdraw_proposal(proposal, author)
+    assert services.list_proposals(consultation, q="kiosque").total == 0
+
+
+def test_postgresql_search_uses_the_index(app, corpus):
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(db.session.scalars(text(
+        "EXPLAIN SELECT id FROM proposals WHERE to_tsvector('deliberation_french'::regconfig, "
+        "proposals.title || ' ' || proposals.body) "
+        "@@ plainto_tsquery('deliberation_french'::regconfig, 'ecole')"
+    )))
+    assert "ix_proposals_search" in plan
+
+
+def test_only_public_proposals_are_listed_and_filters_combine(consultation):
+    area, other_area = consultation.areas
+    priority = consultation.priorities[0]
+    wanted = ProposalFactory(consultation=consultation, area=area, priority=priority,
+                             kind=ProposalKind.OBSERVATION, title="Constat")
+    ProposalFactory(consultation=consultation, area=other_area, priority=priority,
+                    kind=ProposalKind.OBSERVATION)
+    ProposalFactory(consultation=consultation, area=area, kind=ProposalKind.PROPOSAL)
+    answered = ProposalFactory(consultation=consultation, status=ProposalStatus.ANSWERED, title="Répondue")
+    for status in (ProposalStatus.HIDDEN, ProposalStatus.WITHDRAWN, ProposalStatus.MERGED,
+                   ProposalStatus.DRAFT, ProposalStatus.PENDING_MODERATION):
+        ProposalFactory(consultation=consultation, status=status)
+    ProposalFactory()  # another consultation
+
+    assert services.list_proposals(consultation).total == 4
+    assert _titles(services.list_proposals(consultation, area_id=area.id, priority_id=priority.id,
+                                           kind="observation")) == ["Constat"]
+    assert _titles(services.list_proposals(consultation, status="answered")) == ["Répondue"]
+    assert services.list_proposals(consultation, status=ProposalStatus.PUBLISHED).total == 3
+    assert wanted.id and answered.id
+    for bad in ({"status": "hidden"}, {"status": "withdrawn"}, {"kind": "poem"}, {"sort": "title"},
+                {"area_id": "3"}, {"priority_id": 2**40}):
+        with pytest.raises(Invalid) as refused:
+            services.list_proposals(consultation, **bad)
+        assert list(refused.value.fields) == [next(iter(bad))]
+
+
+def test_sorts_recent_and_most_supported(consultation):
+    now = clock.now()
+    old = ProposalFactory(consultation=consultation, created_at=now - timedelta(days=2), supports_count=5)
+    new = ProposalFactory(consultation=consultation, created_at=now, supports_count=1)
+    tie = ProposalFactory(consultation=consultation, created_at=now, supports_count=5)
+    assert services.list_proposals(consultation, sort="recent").items == [tie, new, old]
+    assert services.list_proposals(consultation, sort="supports").items == [tie, old, new]
+
+
+def test_random_order_is_stable_per_seed_and_pages_do_not_overlap(consultation):
+    proposals = [ProposalFactory(consultation=consultation) for _ in range(12)]
+
+    def order(seed, per_page=12, page=1):
+        return [p.id for p in services.list_proposals(consultation, sort="random", seed=seed, page=page,
+                                                      per_page=per_page).items]
+
+    assert order(7) == order(7)
+    assert sorted(order(7)) == sorted(p.id for p in proposals)
+    paged = order(7, per_page=5, page=1) + order(7, per_page=5, page=2) + order(7, per_page=5, page=3)
+    assert paged == order(7)
+    seeds = [0, 1, 2, 12345, services.RANDOM_SEED_MAX]
+    assert len({tuple(order(seed)) for seed in seeds}) == len(seeds)
+    by_id = sorted(p.id for p in proposals)
+    assert sum(order(seed) == by_id for seed in seeds) == 0
+    assert 0 <= services.new_random_seed() <= services.RANDOM_SEED_MAX
+
+
+def test_pages_and_my_proposals(consultation):
+    author = UserFactory()
+    mine = [ProposalFactory(consultation=consultation, author=author, status=status)
+            for status in (ProposalStatus.PUBLISHED, ProposalStatus.WITHDRAWN,
+                           ProposalStatus.PENDING_MODERATION)]
+    for _ in range(4):
+        ProposalFactory(consultation=consultation)
+    page = services.list_proposals(consultation, page=2, per_page=3)
+    assert (page.total, page.pages, len(page.items), page.has_next) == (5, 2, 2, False)
+    assert services.list_proposals(consultation, page=9, per_page=3).items == []
+    assert {p.id for p in services.list_my_proposals(author).items} == {p.id for p in mine}
+
+
+def _reference_key(proposal_id: int, seed: int) -> int:
+    """The random order's hash, in Python: both databases must compute exactly this."""
+    prime = 4294967311
+    x0 = (proposal_id * 2654435761 + seed) % prime
+    x1 = x0 ^ (x0 >> 15)
+    return (x1 * (1 + (seed * 40503 + 12345) % (2**29 - 1)) + seed) % prime
+
+
+@pytest.mark.parametrize("seed", [0, 99, services.RANDOM_SEED_MAX])
+def test_random_order_is_the_same_on_every_database(consultation, seed):
+    proposals = [ProposalFactory(consultation=consultation) for _ in range(8)]
+    proposals.append(ProposalFactory(consultation=consultation, id=2**31 - 1))  # the largest possible id
+    expected = sorted((p.id for p in proposals), key=lambda ident: (_reference_key(ident, seed), ident))
+    listed = services.list_proposals(consultation, sort="random", seed=seed)
+    assert [p.id for p in listed.items] == expected
