@@ -46,9 +46,10 @@ def get_metadata():
     return target_db.metadata
 
 
-# Full-text search objects are created by hand in the migrations (SQLite FTS5 tables and their triggers,
-# PostgreSQL text search configuration and expression index): autogenerate must not try to drop them.
-SEARCH_OBJECT_PREFIXES = ("proposals_fts", "ix_proposals_search")
+# Full-text search objects are created by hand in the migrations (SQLite FTS5 tables and their triggers;
+# PostgreSQL's text search configuration, generated search_vector column and its index): autogenerate must
+# not try to drop them.
+SEARCH_OBJECT_PREFIXES = ("proposals_fts", "ix_proposals_search", "search_vector")
 
 
 def include_name(name, type_, parent_names):

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberation.accounts.models import User
@@ -68,6 +68,9 @@ PUBLIC_STATUSES = frozenset({
     ProposalStatus.PUBLISHED, ProposalStatus.UNDER_REVIEW, ProposalStatus.ANSWERED,
     ProposalStatus.IN_PROGRESS, ProposalStatus.DONE,
 })
+# The same set as SQL, for the partial indexes; queries list the statuses in this order too.
+PUBLIC_STATUS_VALUES = tuple(sorted(status.value for status in PUBLIC_STATUSES))
+PUBLIC_STATUSES_SQL = "status IN ({})".format(", ".join(f"'{value}'" for value in PUBLIC_STATUS_VALUES))
 
 
 class Proposal(Base):
@@ -83,8 +86,13 @@ class Proposal(Base):
 
     __tablename__ = "proposals"
     __table_args__ = (
-        Index("ix_proposals_consultation_status_created", "consultation_id", "status", "created_at"),
-        Index("ix_proposals_consultation_status_supports", "consultation_id", "status", "supports_count"),
+        # Public lists read these partial indexes in order (newest first, most supported first) and count
+        # from them; other statuses (an author's own, moderation) go through the plain status index.
+        Index("ix_proposals_public_recent", "consultation_id", "created_at", "id",
+              postgresql_where=text(PUBLIC_STATUSES_SQL), sqlite_where=text(PUBLIC_STATUSES_SQL)),
+        Index("ix_proposals_public_supports", "consultation_id", "supports_count", "id",
+              postgresql_where=text(PUBLIC_STATUSES_SQL), sqlite_where=text(PUBLIC_STATUSES_SQL)),
+        Index("ix_proposals_consultation_status", "consultation_id", "status"),
         CheckConstraint("supports_count >= 0", name="supports_count_positive"),
         CheckConstraint("comments_count >= 0", name="comments_count_positive"),
     )
@@ -115,7 +123,7 @@ class Proposal(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
 
     consultation: Mapped[Consultation] = relationship()
-    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
     mediator: Mapped[User | None] = relationship(foreign_keys=[mediator_id])
     area: Mapped[PriorityArea | None] = relationship()
     priority: Mapped[Priority | None] = relationship()

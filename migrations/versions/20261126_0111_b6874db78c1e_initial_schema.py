@@ -2,7 +2,7 @@
 
 Full-text search on proposals (title and body) matches French word forms and ignores accents:
 - PostgreSQL: the unaccent extension and a text search configuration `deliberation_french` (french with
-  unaccent before the stemmer), with an expression GIN index.
+  unaccent before the stemmer), a stored generated column `search_vector` and its GIN index.
 - SQLite: an FTS5 table `proposals_fts` filled by triggers with deliberation_search_terms(), the same French
   Snowball stemmer in Python (registered on every connection by deliberation.core.db), accents removed.
 
@@ -14,6 +14,9 @@ Create Date: 2026-11-26 01:11:12.458131
 from alembic import op
 import sqlalchemy as sa
 
+
+# Statuses in which a proposal is public (deliberation.proposals.models.PUBLIC_STATUSES), for partial indexes.
+PUBLIC_STATUSES_SQL = "status IN ('answered', 'done', 'in_progress', 'published', 'under_review')"
 
 # revision identifiers, used by Alembic.
 revision = 'b6874db78c1e'
@@ -231,8 +234,11 @@ def upgrade():
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposals_area_id'), ['area_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_author_id'), ['author_id'], unique=False)
-        batch_op.create_index('ix_proposals_consultation_status_created', ['consultation_id', 'status', 'created_at'], unique=False)
-        batch_op.create_index('ix_proposals_consultation_status_supports', ['consultation_id', 'status', 'supports_count'], unique=False)
+        batch_op.create_index('ix_proposals_consultation_status', ['consultation_id', 'status'], unique=False)
+        batch_op.create_index('ix_proposals_public_recent', ['consultation_id', 'created_at', 'id'], unique=False,
+                              postgresql_where=sa.text(PUBLIC_STATUSES_SQL), sqlite_where=sa.text(PUBLIC_STATUSES_SQL))
+        batch_op.create_index('ix_proposals_public_supports', ['consultation_id', 'supports_count', 'id'], unique=False,
+                              postgresql_where=sa.text(PUBLIC_STATUSES_SQL), sqlite_where=sa.text(PUBLIC_STATUSES_SQL))
         batch_op.create_index(batch_op.f('ix_proposals_priority_id'), ['priority_id'], unique=False)
 
     op.create_table('role_assignments',
@@ -309,8 +315,9 @@ def downgrade():
     op.drop_table('role_assignments')
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposals_priority_id'))
-        batch_op.drop_index('ix_proposals_consultation_status_supports')
-        batch_op.drop_index('ix_proposals_consultation_status_created')
+        batch_op.drop_index('ix_proposals_public_supports')
+        batch_op.drop_index('ix_proposals_public_recent')
+        batch_op.drop_index('ix_proposals_consultation_status')
         batch_op.drop_index(batch_op.f('ix_proposals_author_id'))
         batch_op.drop_index(batch_op.f('ix_proposals_area_id'))
 
@@ -379,8 +386,10 @@ POSTGRESQL_SEARCH = [
     "CREATE TEXT SEARCH CONFIGURATION deliberation_french (COPY = pg_catalog.french)",
     "ALTER TEXT SEARCH CONFIGURATION deliberation_french "
     "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem",
-    "CREATE INDEX ix_proposals_search ON proposals "
-    "USING gin (to_tsvector('deliberation_french'::regconfig, title || ' ' || body))",
+    # A stored vector: filtering many rows never recomputes to_tsvector, and the GIN index serves @@.
+    "ALTER TABLE proposals ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('deliberation_french'::regconfig, title || ' ' || body)) STORED",
+    "CREATE INDEX ix_proposals_search ON proposals USING gin (search_vector)",
 ]
 
 
@@ -397,4 +406,5 @@ def _drop_search():
         op.execute("DROP TABLE IF EXISTS proposals_fts")
     else:
         op.execute("DROP INDEX IF EXISTS ix_proposals_search")
+        op.execute("ALTER TABLE proposals DROP COLUMN IF EXISTS search_vector")
         op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS deliberation_french")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from deliberation.core import clock
 from deliberation.core.errors import Invalid
 from deliberation.extensions import db
 from deliberation.proposals import services
-from deliberation.proposals.models import ProposalKind, ProposalStatus
+from deliberation.proposals.models import Proposal, ProposalKind, ProposalStatus
+from deliberation.proposals.services import search as search_service
 from tests.factories import ProposalFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("unit")
@@ -88,11 +89,9 @@ def test_postgresql_search_uses_the_index(app, corpus):
     if db.session.get_bind().dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
-    plan = "\n".join(db.session.scalars(text(
-        "EXPLAIN SELECT id FROM proposals WHERE to_tsvector('deliberation_french'::regconfig, "
-        "proposals.title || ' ' || proposals.body) "
-        "@@ plainto_tsquery('deliberation_french'::regconfig, 'ecole')"
-    )))
+    statement = select(Proposal.id).where(search_service._search_condition("ecole"))
+    sql = statement.compile(dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    plan = "\n".join(db.session.scalars(text(f"EXPLAIN {sql}")))
     assert "ix_proposals_search" in plan
 
 

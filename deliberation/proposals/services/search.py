@@ -1,8 +1,8 @@
 """Listing proposals: filters, French full-text search, sorts (recent, most supported, stable random), pages.
 
 Search ignores accents and matches word forms on both databases (see the initial migration):
-- PostgreSQL: the expression below is the exact expression of the GIN index ix_proposals_search, so the index
-  serves it; plainto_tsquery never interprets operators in the user's text.
+- PostgreSQL: the stored column proposals.search_vector (generated from title and body) has the GIN index
+  ix_proposals_search; plainto_tsquery never interprets operators in the user's text.
 - SQLite: the FTS5 table proposals_fts holds deliberation_search_terms(title || ' ' || body); the query goes
   through the same stemmer and each resulting word is double-quoted, so FTS5 syntax (AND, NEAR, *, -, ")
   typed by a user is only ever text. Words are ANDed, like plainto_tsquery.
@@ -15,13 +15,15 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, and_, cast, func, literal, literal_column, select, text
-from sqlalchemy.orm import defaultload, joinedload
+from sqlalchemy.orm import selectinload
 
 from deliberation.accounts.models import User
 from deliberation.consultations.models import Consultation
 from deliberation.core.text import search_terms, strip_accents
 from deliberation.extensions import db
-from deliberation.proposals.models import PUBLIC_STATUSES, Proposal, ProposalKind, ProposalStatus
+from deliberation.proposals.models import (
+    PUBLIC_STATUS_VALUES, PUBLIC_STATUSES, Proposal, ProposalKind, ProposalStatus,
+)
 from deliberation.proposals.services.common import MAX_ID, clean_line, raise_if_errors
 from deliberation.web.pagination import Page
 
@@ -49,11 +51,14 @@ aurons aurez auront aurais aurait aurions auriez auraient avais avait avions avi
 eûtes eurent aie aies ait ayons ayez aient eusse eusses eût eussions eussiez eussent""".split())
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-# Cards show names, not roles (which User loads eagerly by default).
-WITHOUT_PEOPLE_ROLES = (defaultload(Proposal.author).lazyload(User.roles),
-                        defaultload(Proposal.mediator).lazyload(User.roles))
+# Cards show people's names, not their roles (which User loads eagerly by default). Loading the people of a
+# page in a second query keeps the main query a plain ordered scan of one partial index: joining users,
+# areas and priorities there made PostgreSQL join every matching row before sorting (70 ms at 100,000).
+CARD_LOADING = (selectinload(Proposal.author).lazyload(User.roles),
+                selectinload(Proposal.mediator).lazyload(User.roles),
+                selectinload(Proposal.area), selectinload(Proposal.priority))
 
-_PG_DOCUMENT = "to_tsvector('deliberation_french'::regconfig, proposals.title || ' ' || proposals.body)"
+_PG_DOCUMENT = "proposals.search_vector"
 
 
 def new_random_seed() -> int:
@@ -118,7 +123,8 @@ def list_proposals(consultation: Consultation, *, viewer=None, q: str | None = N
     raise_if_errors(errors)
 
     conditions = [Proposal.consultation_id == consultation.id]
-    conditions.append(Proposal.status == status if status else Proposal.status.in_(PUBLIC_STATUSES))
+    # The same list as the partial indexes' predicate, so PostgreSQL and SQLite use them.
+    conditions.append(Proposal.status == status if status else Proposal.status.in_(PUBLIC_STATUS_VALUES))
     if area_id is not None:
         conditions.append(Proposal.area_id == area_id)
     if priority_id is not None:
@@ -141,9 +147,8 @@ def list_proposals(consultation: Consultation, *, viewer=None, q: str | None = N
     total = db.session.scalar(select(func.count()).select_from(Proposal).where(where)) or 0
     items = db.session.scalars(
         select(Proposal).where(where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
-        .options(joinedload(Proposal.area), joinedload(Proposal.priority), joinedload(Proposal.mediator),
-                 *WITHOUT_PEOPLE_ROLES)
-    ).unique().all()
+        .options(*CARD_LOADING)
+    ).all()
     return Page(items=list(items), page=page, per_page=per_page, total=total)
 
 
@@ -154,7 +159,6 @@ def list_my_proposals(author, *, page: int = 1, per_page: int = 20) -> Page[Prop
     items = db.session.scalars(
         select(Proposal).where(where).order_by(Proposal.created_at.desc(), Proposal.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
-        .options(joinedload(Proposal.consultation), joinedload(Proposal.area), joinedload(Proposal.priority),
-                 *WITHOUT_PEOPLE_ROLES)
-    ).unique().all()
+        .options(selectinload(Proposal.consultation), *CARD_LOADING)
+    ).all()
     return Page(items=list(items), page=page, per_page=per_page, total=total)
