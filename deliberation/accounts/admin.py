@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from deliberation.accounts import policies, services
 from deliberation.accounts.forms import RoleForm
 from deliberation.accounts.views import attach_errors, bp
 from deliberation.consultations.models import Consultation
-from deliberation.core.errors import DomainError, get_or_404, require
+from deliberation.core.errors import DomainError, get_or_404
 from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db
+from deliberation.web.access import current_actor, restricted_to
 
 USERS_PER_PAGE = 25
-
-
-def _actor():
-    require(policies.can_view_admin(current_user))
-    return current_user._get_current_object()
+admin_only = restricted_to(policies.can_view_admin)
 
 
 def _consultation_choices() -> list[tuple[str, str]]:
@@ -38,9 +34,9 @@ def _consultation(form: RoleForm) -> Consultation | None:
 
 
 @bp.get("/admin/users")
-@login_required
+@admin_only
 def admin_users():
-    actor = _actor()
+    actor = current_actor()
     query = request.args.get("q", "").strip()[:100]
     page_number = request.args.get("page", 1, type=int) or 1
     page = services.list_users(actor, query=query, page=max(page_number, 1), per_page=USERS_PER_PAGE)
@@ -54,16 +50,16 @@ def _render_user(user, status: int = 200, form: RoleForm | None = None):
 
 
 @bp.get("/admin/users/<int:user_id>")
-@login_required
+@admin_only
 def admin_user(user_id: int):
-    user = services.get_user_for_admin(_actor(), user_id)
+    user = services.get_user_for_admin(current_actor(), user_id)
     return _render_user(user)
 
 
 @bp.post("/admin/users/<int:user_id>/roles")
-@login_required
+@admin_only
 def grant_role(user_id: int):
-    actor = _actor()
+    actor = current_actor()
     user = services.get_user_for_admin(actor, user_id)
     form = _role_form(request.form)
     if form.validate_on_submit():
@@ -81,9 +77,9 @@ def grant_role(user_id: int):
 
 
 @bp.post("/admin/users/<int:user_id>/roles/revoke")
-@login_required
+@admin_only
 def revoke_role(user_id: int):
-    actor = _actor()
+    actor = current_actor()
     user = services.get_user_for_admin(actor, user_id)
     form = _role_form(request.form)
     if form.validate_on_submit():

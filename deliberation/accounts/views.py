@@ -32,6 +32,7 @@ from deliberation.accounts.sessions import SESSION_KEY
 from deliberation.core.errors import MESSAGES, DomainError, get_or_404
 from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import limiter
+from deliberation.web.access import current_actor
 from deliberation.web.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -68,10 +69,6 @@ def _begin_signed_in_session(user: User, key: str) -> None:
 def _end_signed_in_session() -> None:
     logout_user()
     session.clear()
-
-
-def _current_user() -> User:
-    return current_user._get_current_object()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -137,7 +134,7 @@ def logout():
 
 def _render_account(status: int = 200, *, profile_form=None, password_form=None, delete_form=None,
                     new_token: tuple[str, ApiToken] | None = None):
-    user = _current_user()
+    user = current_actor()
     profile_form = profile_form or ProfileForm(formdata=None, display_name=user.display_name,
                                                locale=user.locale or "")
     return render_template(
@@ -169,7 +166,7 @@ def update_profile():
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                user = services.update_profile(_current_user(), form.display_name.data, form.locale.data)
+                user = services.update_profile(current_actor(), form.display_name.data, form.locale.data)
         except DomainError as error:
             attach_errors(form, error)
         else:
@@ -190,7 +187,7 @@ def update_profile():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        user = _current_user()
+        user = current_actor()
         try:
             with unit_of_work():
                 # Every session ends, this one included (a copied cookie dies); this browser gets a new one.
@@ -211,7 +208,7 @@ def change_password():
 @login_required
 def create_token():
     with unit_of_work():
-        raw, token = services.create_api_token(_current_user())
+        raw, token = services.create_api_token(current_actor())
     # Shown once, on this page; never put in the cookie or a flash message.
     response = _render_account(201, new_token=(raw, token))
     return response[0], response[1], {"Cache-Control": "no-store"}
@@ -222,7 +219,7 @@ def create_token():
 def revoke_token(token_id: int):
     token = get_or_404(ApiToken, token_id)
     with unit_of_work():
-        services.revoke_api_token(token, _current_user())
+        services.revoke_api_token(token, current_actor())
     flash(_("The token was revoked."), "success")
     return redirect(url_for(".account", _anchor="tokens"))
 
@@ -230,7 +227,7 @@ def revoke_token(token_id: int):
 @bp.get("/account/data.json")
 @login_required
 def export_data():
-    data = services.export_personal_data(_current_user())
+    data = services.export_personal_data(current_actor())
     response = current_app.response_class(json.dumps(data, ensure_ascii=False, indent=2),
                                           mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-data-deliberation.json"'
@@ -243,7 +240,7 @@ def export_data():
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        user = _current_user()
+        user = current_actor()
         try:
             with unit_of_work():
                 services.verify_current_password(user, form.delete_password.data, field="delete_password")

@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from deliberation.consultations import policies, services
 from deliberation.consultations.forms import ConsultationForm, PhaseForm
 from deliberation.consultations.models import Consultation, Phase
-from deliberation.core.errors import Invalid, NotFound, get_or_404, require
+from deliberation.core.errors import NotFound, get_or_404
 from deliberation.core.transaction import unit_of_work
-from deliberation.extensions import login_manager
 from deliberation.territories import services as territory_services
+from deliberation.web.access import current_actor, restricted_to
+from deliberation.web.forms import form_status, save_form
 
 bp = Blueprint("consultations", __name__)
-
-
-def admin_only(view):
-    """Anonymous → the sign-in page; signed in without the admin role → 403."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        require(policies.can_manage_consultations(current_user), "forbidden")
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _attach_errors(form, error: Invalid) -> None:
-    """A service's field errors next to the matching fields; any other message as a flash above the form."""
-    for name, messages in (error.fields or {"": [error.message]}).items():
-        if name in form:
-            form[name].errors.extend(str(message) for message in messages)
-        else:
-            for message in messages:
-                flash(str(message), "error")
+admin_only = restricted_to(policies.can_manage_consultations)
 
 
 # Public page ---------------------------------------------------------------------------------------
@@ -109,7 +82,7 @@ def _consultation_fields(form: ConsultationForm) -> dict:
 
 
 def _render_consultation_form(form, consultation: Consultation | None):
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template("consultations/admin_form.html", form=form, consultation=consultation), status
 
 
@@ -117,15 +90,12 @@ def _render_consultation_form(form, consultation: Consultation | None):
 @admin_only
 def admin_new():
     form = _consultation_form()
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                consultation = services.create_consultation(_actor(), **_consultation_fields(form))
-        except Invalid as error:
-            _attach_errors(form, error)
-        else:
-            flash(gettext("The consultation was created. Now add its phases."), "success")
-            return redirect(url_for(".admin_phases", consultation_id=consultation.id))
+    consultation = save_form(
+        form, lambda: services.create_consultation(current_actor(), **_consultation_fields(form))
+    )
+    if consultation is not None:
+        flash(gettext("The consultation was created. Now add its phases."), "success")
+        return redirect(url_for(".admin_phases", consultation_id=consultation.id))
     return _render_consultation_form(form, None)
 
 
@@ -134,15 +104,13 @@ def admin_new():
 def admin_edit(consultation_id: int):
     consultation = get_or_404(Consultation, consultation_id)
     form = _consultation_form(consultation)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                services.update_consultation(consultation, _actor(), **_consultation_fields(form))
-        except Invalid as error:
-            _attach_errors(form, error)
-        else:
-            flash(gettext("The consultation was saved."), "success")
-            return redirect(url_for(".admin_list"))
+    actor = current_actor()
+    saved = save_form(
+        form, lambda: services.update_consultation(consultation, actor, **_consultation_fields(form))
+    )
+    if saved is not None:
+        flash(gettext("The consultation was saved."), "success")
+        return redirect(url_for(".admin_list"))
     return _render_consultation_form(form, consultation)
 
 
@@ -163,21 +131,16 @@ def _phase_fields(form: PhaseForm) -> dict:
 def admin_phases(consultation_id: int):
     consultation = get_or_404(Consultation, consultation_id)
     form = PhaseForm()
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                services.add_phase(consultation, _actor(), **_phase_fields(form))
-        except Invalid as error:
-            _attach_errors(form, error)
-        else:
-            flash(gettext("The phase was added."), "success")
-            return redirect(url_for(".admin_phases", consultation_id=consultation.id))
+    added = save_form(form, lambda: services.add_phase(consultation, current_actor(), **_phase_fields(form)))
+    if added is not None:
+        flash(gettext("The phase was added."), "success")
+        return redirect(url_for(".admin_phases", consultation_id=consultation.id))
     return render_template(
         "consultations/admin_phases.html",
         consultation=consultation,
         form=form,
         timeline=services.phase_timeline(consultation),
-    ), 422 if request.method == "POST" else 200
+    ), form_status()
 
 
 def _phase_of(consultation_id: int, phase_id: int) -> Phase:
@@ -192,18 +155,13 @@ def _phase_of(consultation_id: int, phase_id: int) -> Phase:
 def admin_edit_phase(consultation_id: int, phase_id: int):
     phase = _phase_of(consultation_id, phase_id)
     form = PhaseForm(obj=phase)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                services.update_phase(phase, _actor(), **_phase_fields(form))
-        except Invalid as error:
-            _attach_errors(form, error)
-        else:
-            flash(gettext("The phase was saved."), "success")
-            return redirect(url_for(".admin_phases", consultation_id=consultation_id))
+    saved = save_form(form, lambda: services.update_phase(phase, current_actor(), **_phase_fields(form)))
+    if saved is not None:
+        flash(gettext("The phase was saved."), "success")
+        return redirect(url_for(".admin_phases", consultation_id=consultation_id))
     return render_template(
         "consultations/admin_phase_form.html", phase=phase, consultation=phase.consultation, form=form
-    ), 422 if request.method == "POST" else 200
+    ), form_status()
 
 
 @bp.post("/admin/consultations/<int:consultation_id>/phases/<int:phase_id>/delete")
@@ -211,6 +169,6 @@ def admin_edit_phase(consultation_id: int, phase_id: int):
 def admin_delete_phase(consultation_id: int, phase_id: int):
     phase = _phase_of(consultation_id, phase_id)
     with unit_of_work():
-        services.remove_phase(phase, _actor())
+        services.remove_phase(phase, current_actor())
     flash(gettext("The phase was deleted."), "success")
     return redirect(url_for(".admin_phases", consultation_id=consultation_id))

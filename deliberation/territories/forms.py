@@ -12,7 +12,7 @@ from deliberation.territories.models import ORGANISATION_KIND_LABELS, THEME_LABE
 
 
 class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (rendered by templates/territories/_fields.html: fieldset + legend)."""
+    """Several choices as checkboxes (a fieldset and legend: checkbox_group in templates/_macros/forms.html)."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

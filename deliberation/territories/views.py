@@ -4,68 +4,31 @@ thing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from deliberation.core.errors import Invalid, get_or_404, require
-from deliberation.core.transaction import unit_of_work
-from deliberation.extensions import login_manager
+from deliberation.core.errors import get_or_404
 from deliberation.territories import policies, services
 from deliberation.territories.forms import AreaForm, ContractForm, OrganisationForm, PriorityForm
 from deliberation.territories.models import CityContract, Organisation, Priority, PriorityArea
+from deliberation.web.access import current_actor, restricted_to
+from deliberation.web.forms import form_status, save_form
 
 bp = Blueprint("territories", __name__, url_prefix="/admin/territory")
-
-
-def admin_only(view):
-    """Anonymous → the sign-in page; signed in without the admin role → 403."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        require(policies.can_manage_territory(current_user), "forbidden")
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def attach_errors(form: FlaskForm, error: Invalid) -> None:
-    """Show a service's field errors next to the matching fields; the rest above the form."""
-    for name, messages in (error.fields or {"": [error.message]}).items():
-        if name in form:
-            form[name].errors.extend(str(message) for message in messages)
-        else:
-            for message in messages:
-                flash(str(message), "error")
+admin_only = restricted_to(policies.can_manage_territory)
 
 
 def _form_page(
     form: FlaskForm, *, title: str, save: Callable[[], object], done: str, hint: dict | None = None
 ):
-    """Save through the service in one unit of work, then redirect; else re-render with the errors (422)."""
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                save()
-        except Invalid as error:
-            attach_errors(form, error)
-        else:
-            flash(done, "success")
-            return redirect(url_for(".index"))
-    invalid = request.method == "POST"
-    return render_template(
-        "territories/form.html", form=form, title=title, hints=hint or {}
-    ), 422 if invalid else 200
+    """Save through the service, then back to the overview; else the form again, with its errors."""
+    if save_form(form, save) is not None:
+        flash(done, "success")
+        return redirect(url_for(".index"))
+    return render_template("territories/form.html", form=form, title=title, hints=hint or {}), form_status()
 
 
 @bp.get("/")
@@ -113,7 +76,7 @@ def new_organisation():
         form,
         title=gettext("New organisation"),
         hint=ORGANISATION_HINTS,
-        save=lambda: services.create_organisation(_actor(), **_organisation_fields(form)),
+        save=lambda: services.create_organisation(current_actor(), **_organisation_fields(form)),
         done=gettext("The organisation was created."),
     )
 
@@ -127,7 +90,9 @@ def edit_organisation(organisation_id: int):
         form,
         title=gettext("Edit the organisation %(name)s", name=organisation.name),
         hint=ORGANISATION_HINTS,
-        save=lambda: services.update_organisation(organisation, _actor(), **_organisation_fields(form)),
+        save=lambda: services.update_organisation(
+            organisation, current_actor(), **_organisation_fields(form)
+        ),
         done=gettext("The organisation was saved."),
     )
 
@@ -155,7 +120,7 @@ def new_contract():
     return _form_page(
         form,
         title=gettext("New city contract"),
-        save=lambda: services.create_contract(_actor(), **_contract_fields(form)),
+        save=lambda: services.create_contract(current_actor(), **_contract_fields(form)),
         done=gettext("The city contract was created."),
     )
 
@@ -168,7 +133,7 @@ def edit_contract(contract_id: int):
     return _form_page(
         form,
         title=gettext("Edit the city contract %(title)s", title=contract.title),
-        save=lambda: services.update_contract(contract, _actor(), **_contract_fields(form)),
+        save=lambda: services.update_contract(contract, current_actor(), **_contract_fields(form)),
         done=gettext("The city contract was saved."),
     )
 
@@ -205,7 +170,7 @@ def new_area(contract_id: int):
         form,
         title=gettext("New priority area for %(title)s", title=contract.title),
         hint=AREA_HINTS,
-        save=lambda: services.create_area(contract, _actor(), **_area_fields(form)),
+        save=lambda: services.create_area(contract, current_actor(), **_area_fields(form)),
         done=gettext("The priority area was created."),
     )
 
@@ -219,7 +184,7 @@ def edit_area(area_id: int):
         form,
         title=gettext("Edit the priority area %(name)s", name=area.name),
         hint=AREA_HINTS,
-        save=lambda: services.update_area(area, _actor(), **_area_fields(form)),
+        save=lambda: services.update_area(area, current_actor(), **_area_fields(form)),
         done=gettext("The priority area was saved."),
     )
 
@@ -247,7 +212,7 @@ def new_priority(contract_id: int):
         form,
         title=gettext("New priority for %(title)s", title=contract.title),
         hint=PRIORITY_HINTS,
-        save=lambda: services.create_priority(contract, _actor(), **_priority_fields(form)),
+        save=lambda: services.create_priority(contract, current_actor(), **_priority_fields(form)),
         done=gettext("The priority was created."),
     )
 
@@ -261,6 +226,6 @@ def edit_priority(priority_id: int):
         form,
         title=gettext("Edit the priority %(title)s", title=priority.title),
         hint=PRIORITY_HINTS,
-        save=lambda: services.update_priority(priority, _actor(), **_priority_fields(form)),
+        save=lambda: services.update_priority(priority, current_actor(), **_priority_fields(form)),
         done=gettext("The priority was saved."),
     )

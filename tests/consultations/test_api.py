@@ -11,7 +11,6 @@ from deliberation.consultations.models import Consultation, PhaseKind
 from deliberation.core import clock
 from deliberation.extensions import db
 from deliberation.territories.models import OrganisationKind
-from tests.consultations.auth import bearer, commit_setup
 from tests.factories import (
     CityContractFactory,
     ConsultationFactory,
@@ -21,6 +20,7 @@ from tests.factories import (
     PriorityFactory,
     UserFactory,
 )
+from tests.helpers import bearer, commit_setup
 
 NOW = datetime(2025, 3, 15, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

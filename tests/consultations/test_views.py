@@ -13,7 +13,6 @@ from deliberation.core import clock
 from deliberation.extensions import db
 from deliberation.territories.models import OrganisationKind
 from tests.conftest import csrf_token_from
-from tests.consultations.auth import commit_setup, sign_in
 from tests.factories import (
     CityContractFactory,
     ConsultationFactory,
@@ -23,6 +22,7 @@ from tests.factories import (
     PriorityFactory,
     UserFactory,
 )
+from tests.helpers import commit_setup, post_form, sign_in
 
 NOW = datetime(2025, 3, 15, 11, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -40,12 +40,6 @@ def admin(client):
     user = UserFactory(roles=["admin"])
     sign_in(client, user)
     return user
-
-
-def post_form(client, path: str, data: dict):
-    commit_setup()
-    token = csrf_token_from(client.get(path))
-    return client.post(path, data={"csrf_token": token, **data})
 
 
 def consultation_with_timeline(current: PhaseKind = PhaseKind.SUBMISSION, **kwargs) -> Consultation:

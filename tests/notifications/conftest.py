@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from deliberation.accounts.sessions import SESSION_KEY, open_session
 from deliberation.core.transaction import unit_of_work
 from deliberation.notifications import services
+from tests.helpers import sign_in
 
 
 @pytest.fixture
 def login(client, db_session):
     """Sign `user` in on the test client the way the accounts module does: a server-side session row."""
 
-    def sign_in(user):
-        key = open_session(user)
-        db_session.flush()
-        with client.session_transaction() as session:
-            session[SESSION_KEY] = key
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+    def sign_in_user(user):
+        sign_in(client, user)
         return user
 
-    return sign_in
+    return sign_in_user
 
 
 @pytest.fixture

@@ -1,37 +1,10 @@
-"""Helpers of the proposals tests: signed-in clients (cookie session or bearer token) and a consultation."""
+"""Fixtures of the proposals tests: a consultation open for contributions and two residents."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 import pytest
 
-from deliberation.accounts.models import ApiToken
-from deliberation.accounts.sessions import SESSION_KEY, digest, open_session
-from deliberation.core import clock
-from deliberation.extensions import db
 from tests.factories import ConsultationFactory, PriorityAreaFactory, PriorityFactory, UserFactory
-
-
-def sign_in(client, user) -> None:
-    """Sign `user` in on `client` as the login view does (a server-side session and Flask-Login's keys).
-
-    Commits what the test prepared: a request that fails rolls back to the last commit (a savepoint here)."""
-    key = open_session(user)
-    db.session.commit()
-    with client.session_transaction() as session:
-        session[SESSION_KEY] = key
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-
-
-def bearer(user) -> dict[str, str]:
-    token = secrets.token_urlsafe(24)
-    db.session.add(ApiToken(user_id=user.id, token_hash=digest(token), created_at=clock.now(),
-                            expires_at=clock.now() + timedelta(days=1)))
-    db.session.flush()
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from deliberation.consultations.models import PhaseKind
 from deliberation.extensions import db
 from deliberation.proposals.models import ProposalStatus
 from tests.factories import CommentFactory, ConsultationFactory, ProposalFactory, UserFactory
-from tests.proposals.conftest import bearer, sign_in
+from tests.helpers import bearer, sign_in
 
 PROPOSAL_KEYS = {
     "id", "consultation_id", "kind", "status", "title", "body", "body_html", "supports_count",

@@ -14,9 +14,8 @@ from deliberation.core import clock
 from deliberation.core.errors import MESSAGES
 from deliberation.extensions import db
 from deliberation.proposals.models import Comment, Proposal, ProposalStatus
-from tests.conftest import csrf_token_from
 from tests.factories import CommentFactory, ConsultationFactory, ProposalFactory, UserFactory
-from tests.proposals.conftest import sign_in
+from tests.helpers import post_form, sign_in
 
 
 def _count(model=Proposal) -> int:
@@ -31,10 +30,6 @@ def _message(app, code: str) -> str:
     """The French text of an error code, as a page shows it (escaped)."""
     with app.test_request_context():
         return str(escape(str(MESSAGES[code])))
-
-
-def _post(client, path, data, *, token_from):
-    return client.post(path, data={"csrf_token": csrf_token_from(client.get(token_from)), **data})
 
 
 # The list
@@ -122,8 +117,8 @@ def test_submit_then_see_the_proposal(client, consultation, resident):
     assert "140 caractères au plus" in form and "Markdown" in form
     assert "Déposer avec et pour" not in form  # not a mediator
     area = consultation.areas[1]
-    response = _post(client, new, {"kind": "proposal", "title": "Un banc", "body": "Près de *l'école*",
-                                   "area_id": str(area.id), "priority_id": ""}, token_from=new)
+    response = post_form(client, new, {"kind": "proposal", "title": "Un banc", "body": "Près de *l'école*",
+                                       "area_id": str(area.id), "priority_id": ""}, token_from=new)
     proposal = db.session.scalar(select(Proposal).where(Proposal.title == "Un banc"))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/proposals/{proposal.id}")
     page = _html(client.get(response.headers["Location"]))
@@ -148,8 +143,8 @@ def test_invalid_forms_come_back_with_errors_next_to_the_fields(client, consulta
     sign_in(client, resident)
     new = f"/consultations/{consultation.id}/proposals/new"
     before = _count()
-    response = _post(client, new, {"kind": "proposal", "title": "Un titre", "body": "Un texte", **data},
-                     token_from=new)
+    response = post_form(client, new, {"kind": "proposal", "title": "Un titre", "body": "Un texte", **data},
+                         token_from=new)
     assert response.status_code == 422
     assert f'id="{field}-error"' in _html(response)
     assert _count() == before
@@ -165,8 +160,8 @@ def test_posting_without_the_csrf_token_is_refused(client, consultation, residen
 def test_script_in_title_and_body_is_shown_as_text(client, consultation, resident):
     sign_in(client, resident)
     new = f"/consultations/{consultation.id}/proposals/new"
-    response = _post(client, new, {"kind": "proposal", "title": "<script>alert('t')</script>",
-                                   "body": "<script>alert('b')</script><b>gras</b>"}, token_from=new)
+    response = post_form(client, new, {"kind": "proposal", "title": "<script>alert('t')</script>",
+                                       "body": "<script>alert('b')</script><b>gras</b>"}, token_from=new)
     page = _html(client.get(response.headers["Location"]))
     assert "<script>alert" not in page and "<b>gras</b>" not in page
     assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;" in page
@@ -194,9 +189,9 @@ def test_a_mediator_submits_with_and_for_a_resident(client, consultation):
     new = f"/consultations/{consultation.id}/proposals/new"
     assert "Déposer avec et pour un·e habitant·e" in _html(client.get(new))
     data = {"kind": "question", "title": "Horaires du bus", "body": "Le soir ?", "for_resident_name": "Fatou"}
-    response = _post(client, new, data, token_from=new)
+    response = post_form(client, new, data, token_from=new)
     assert response.status_code == 422 and 'id="resident_consent-error"' in _html(response)
-    response = _post(client, new, {**data, "resident_consent": "y"}, token_from=new)
+    response = post_form(client, new, {**data, "resident_consent": "y"}, token_from=new)
     assert response.status_code == 302
     assert "Déposée par Nadia avec et pour Fatou" in _html(client.get(response.headers["Location"]))
 
@@ -223,16 +218,16 @@ def test_support_then_withdraw_the_support(app, client, consultation, resident):
     show = f"/proposals/{proposal.id}"
     assert "Connectez-vous pour soutenir" in _html(client.get(show))
     sign_in(client, resident)
-    response = _post(client, f"{show}/support", {}, token_from=show)
+    response = post_form(client, f"{show}/support", {}, token_from=show)
     assert response.status_code == 302 and response.headers["Location"].endswith(show)
     page = _html(client.get(show))
     assert "Merci pour votre soutien." in page and "1 personne soutient" in page
     assert "Retirer mon soutien" in page
-    _post(client, f"{show}/support", {}, token_from=show)
+    post_form(client, f"{show}/support", {}, token_from=show)
     assert _message(app, "already_supported") in _html(client.get(show))
     db.session.refresh(proposal)
     assert proposal.supports_count == 1
-    _post(client, f"{show}/unsupport", {}, token_from=show)
+    post_form(client, f"{show}/unsupport", {}, token_from=show)
     db.session.refresh(proposal)
     assert proposal.supports_count == 0
 
@@ -242,7 +237,7 @@ def test_authors_get_no_support_button_and_a_refusal(app, client, consultation):
     sign_in(client, proposal.author)
     show = f"/proposals/{proposal.id}"
     assert f'action="{show}/support"' not in _html(client.get(show))
-    response = _post(client, f"{show}/support", {}, token_from=show)
+    response = post_form(client, f"{show}/support", {}, token_from=show)
     assert response.status_code == 302
     assert _message(app, "own_proposal") in _html(client.get(show))
     db.session.refresh(proposal)
@@ -253,7 +248,7 @@ def test_support_when_the_phase_is_closed_is_a_flash_not_an_error(app, client, r
     proposal = ProposalFactory(consultation=ConsultationFactory(phase=PhaseKind.VOTE))
     sign_in(client, resident)
     show = f"/proposals/{proposal.id}"
-    response = _post(client, f"{show}/support", {}, token_from=show)
+    response = post_form(client, f"{show}/support", {}, token_from=show)
     assert response.status_code == 302
     assert _message(app, "phase_closed") in _html(client.get(show))
 
@@ -262,18 +257,18 @@ def test_comment_reply_and_errors(client, consultation, resident):
     proposal = ProposalFactory(consultation=consultation)
     show = f"/proposals/{proposal.id}"
     sign_in(client, resident)
-    response = _post(client, f"{show}/comments", {"body": "**Oui** !", "stance": "for"}, token_from=show)
+    response = post_form(client, f"{show}/comments", {"body": "**Oui** !", "stance": "for"}, token_from=show)
     comment = db.session.scalar(select(Comment).where(Comment.proposal_id == proposal.id))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"#comment-{comment.id}")
     page = _html(client.get(show))
     assert "<strong>Oui</strong>" in page and "Pour : 1" in page and "Votre commentaire est publié." in page
 
-    response = _post(client, f"{show}/comments", {"body": "", "stance": "against"}, token_from=show)
+    response = post_form(client, f"{show}/comments", {"body": "", "stance": "against"}, token_from=show)
     assert response.status_code == 422 and 'id="body-error"' in _html(response)
-    response = _post(client, f"{show}/comments", {"body": "", "stance": "for", "parent_id": str(comment.id)},
-                     token_from=show)
+    response = post_form(client, f"{show}/comments",
+                         {"body": "", "stance": "for", "parent_id": str(comment.id)}, token_from=show)
     assert response.status_code == 422 and f'id="reply-{comment.id}-body-error"' in _html(response)
-    response = _post(client, f"{show}/comments", {"body": "Non", "stance": "maybe"}, token_from=show)
+    response = post_form(client, f"{show}/comments", {"body": "Non", "stance": "maybe"}, token_from=show)
     assert response.status_code == 422
     assert _count(Comment) == 1
 
@@ -285,10 +280,10 @@ def test_too_deep_or_foreign_replies_are_explained(app, client, consultation, re
     show = f"/proposals/{proposal.id}"
     sign_in(client, resident)
     for parent in (deepest.id, foreign.id, 2**40, "abc"):
-        response = _post(client, f"{show}/comments", {"body": "Et alors ?", "stance": "neutral",
-                                                      "parent_id": str(parent)}, token_from=show)
+        response = post_form(client, f"{show}/comments", {"body": "Et alors ?", "stance": "neutral",
+                                                          "parent_id": str(parent)}, token_from=show)
         assert response.status_code == 422
-    assert _message(app, "comment_too_deep") in _html(_post(client, f"{show}/comments", {
+    assert _message(app, "comment_too_deep") in _html(post_form(client, f"{show}/comments", {
         "body": "Et alors ?", "stance": "neutral", "parent_id": str(deepest.id)}, token_from=show))
     assert _count(Comment) == 2
 
@@ -300,10 +295,10 @@ def test_the_author_edits_within_the_window(app, client, consultation, resident)
     edit = f"/proposals/{proposal.id}/edit"
     sign_in(client, resident)
     assert client.get(edit).status_code == 200
-    response = _post(client, edit, {"title": "Nouveau titre", "body": "Nouveau texte"}, token_from=edit)
+    response = post_form(client, edit, {"title": "Nouveau titre", "body": "Nouveau texte"}, token_from=edit)
     assert response.status_code == 302
     assert proposal.title == "Nouveau titre"
-    response = _post(client, edit, {"title": "", "body": "Nouveau texte"}, token_from=edit)
+    response = post_form(client, edit, {"title": "", "body": "Nouveau texte"}, token_from=edit)
     assert response.status_code == 422
     later = proposal.created_at + timedelta(minutes=app.config["PROPOSALS_EDIT_WINDOW_MINUTES"] + 1)
     with clock.frozen_at(later):
@@ -316,7 +311,7 @@ def test_others_cannot_edit_or_withdraw(client, consultation, other):
     sign_in(client, other)
     show = f"/proposals/{proposal.id}"
     assert client.get(f"{show}/edit").status_code == 403
-    _post(client, f"{show}/withdraw", {}, token_from=show)
+    post_form(client, f"{show}/withdraw", {}, token_from=show)
     assert proposal.status == ProposalStatus.PUBLISHED
 
 
@@ -324,7 +319,7 @@ def test_withdraw_then_find_it_in_my_proposals(client, consultation, resident):
     proposal = ProposalFactory(consultation=consultation, author=resident, title="Mon idée")
     show = f"/proposals/{proposal.id}"
     sign_in(client, resident)
-    response = _post(client, f"{show}/withdraw", {}, token_from=show)
+    response = post_form(client, f"{show}/withdraw", {}, token_from=show)
     assert response.status_code == 302
     db.session.refresh(proposal)
     assert proposal.status == ProposalStatus.WITHDRAWN

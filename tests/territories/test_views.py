@@ -9,8 +9,6 @@ from sqlalchemy import select
 
 from deliberation.extensions import db
 from deliberation.territories.models import CityContract, Organisation, OrganisationKind, PriorityArea
-from tests.conftest import csrf_token_from
-from tests.consultations.auth import commit_setup, sign_in
 from tests.factories import (
     CityContractFactory,
     OrganisationFactory,
@@ -18,6 +16,7 @@ from tests.factories import (
     PriorityFactory,
     UserFactory,
 )
+from tests.helpers import commit_setup, post_form, sign_in
 
 PAGES = [
     "/admin/territory/",
@@ -31,12 +30,6 @@ def admin(client):
     user = UserFactory(roles=["admin"])
     sign_in(client, user)
     return user
-
-
-def post_form(client, path: str, data: dict):
-    commit_setup()
-    token = csrf_token_from(client.get(path))
-    return client.post(path, data={"csrf_token": token, **data})
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -18,7 +18,7 @@ from deliberation.consultations.models import PHASE_KIND_LABELS, Consultation, P
 from deliberation.core import audit, clock
 from deliberation.core.errors import Invalid, require
 from deliberation.extensions import db
-from deliberation.territories.services.validation import FieldErrors, changes_between
+from deliberation.territories.services.validation import FieldErrors, apply_changes
 
 
 def require_manager(actor) -> None:
@@ -156,9 +156,7 @@ def update_phase(
     values = _single_phase(
         consultation, phase, kind=kind, starts_at=starts_at, ends_at=ends_at, description=description
     )
-    changed = changes_between(phase, values)
-    for key, value in values.items():
-        setattr(phase, key, value)
+    changed = apply_changes(phase, values)
     consultation.updated_at = clock.now()
     db.session.flush()
     audit.record(actor, "phase_updated", phase, consultation_id=consultation.id, changes=changed)

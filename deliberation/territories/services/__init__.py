@@ -1,6 +1,7 @@
 """Territory services: commands (admin only, audited) and queries.
 
-One package, so `from deliberation.territories import services` gives every command and query.
+One package, so `from deliberation.territories import services` gives every command and query (the input
+checks they share with the consultation commands are in services.validation).
 """
 
 from deliberation.territories.services.commands import (
@@ -23,22 +24,8 @@ from deliberation.territories.services.queries import (
     list_priorities,
     list_priorities_page,
 )
-from deliberation.territories.services.validation import (
-    INSEE,
-    QPV_CODE,
-    SIREN,
-    FieldErrors,
-    changes_between,
-    normalise_code,
-    required_text,
-)
 
 __all__ = [
-    "INSEE",
-    "QPV_CODE",
-    "SIREN",
-    "FieldErrors",
-    "changes_between",
     "communes_of",
     "create_area",
     "create_contract",
@@ -51,8 +38,6 @@ __all__ = [
     "list_organisations",
     "list_priorities",
     "list_priorities_page",
-    "normalise_code",
-    "required_text",
     "update_area",
     "update_contract",
     "update_organisation",

@@ -30,7 +30,7 @@ from deliberation.territories.services.validation import (
     QPV_CODE,
     SIREN,
     FieldErrors,
-    changes_between,
+    apply_changes,
     normalise_code,
     required_text,
 )
@@ -104,9 +104,7 @@ def update_organisation(
 ) -> Organisation:
     _require_admin(actor)
     values = _organisation_values(organisation, name=name, kind=kind, code=code, parent_id=parent_id)
-    changed = changes_between(organisation, values)
-    for key, value in values.items():
-        setattr(organisation, key, value)
+    changed = apply_changes(organisation, values)
     db.session.flush()
     audit.record(actor, "organisation_updated", organisation, changes=changed)
     return organisation
@@ -198,9 +196,7 @@ def update_contract(
         signatories=signatories,
         description=description,
     )
-    changed = changes_between(contract, values)
-    for key, value in values.items():
-        setattr(contract, key, value)
+    changed = apply_changes(contract, values)
     db.session.flush()
     audit.record(actor, "contract_updated", contract, changes=changed)
     return contract
@@ -295,13 +291,12 @@ def update_area(
     values = _area_values(
         area.contract, area, code=code, name=name, description=description, commune_ids=commune_ids
     )
-    changed = changes_between(area, {k: v for k, v in values.items() if k != "communes"})
-    old_communes = [c.id for c in area.communes]
-    new_communes = [c.id for c in values["communes"]]
+    communes = values.pop("communes")
+    old_communes, new_communes = [c.id for c in area.communes], [c.id for c in communes]
+    changed = apply_changes(area, values)
     if old_communes != new_communes:
         changed["communes"] = [old_communes, new_communes]
-    for key, value in values.items():
-        setattr(area, key, value)
+    area.communes = communes
     db.session.flush()
     audit.record(actor, "area_updated", area, changes=changed)
     return area
@@ -368,9 +363,7 @@ def update_priority(
     values = _priority_values(title=title, description=description, position=position, themes=themes)
     if values["position"] is None:
         values["position"] = priority.position
-    changed = changes_between(priority, values)
-    for key, value in values.items():
-        setattr(priority, key, value)
+    changed = apply_changes(priority, values)
     db.session.flush()
     audit.record(actor, "priority_updated", priority, changes=changed)
     return priority

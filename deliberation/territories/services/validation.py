@@ -1,4 +1,5 @@
-"""Input checks shared by the territory and consultation commands: official codes, field errors, changes."""
+"""Input checks shared by the territory and consultation commands: official codes, field errors, and the
+changes an update makes (recorded in its audit entry)."""
 
 from __future__ import annotations
 
@@ -49,4 +50,12 @@ def changes_between(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
         old = getattr(obj, name)
         if old != new:
             changed[name] = [old, new]
+    return changed
+
+
+def apply_changes(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set every value on `obj`; returns what changed, as changes_between() does."""
+    changed = changes_between(obj, values)
+    for name, value in values.items():
+        setattr(obj, name, value)
     return changed

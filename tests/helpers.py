@@ -1,4 +1,5 @@
-"""Signing a test client in (session cookie) or giving an API caller a bearer token, no login page."""
+"""Helpers shared by the tests of several modules: a signed-in test client (cookie session) or an API caller
+(bearer token) without going through the login page, and forms posted with their CSRF token."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from deliberation.accounts.models import ApiToken
 from deliberation.accounts.sessions import SESSION_KEY, digest, open_session
 from deliberation.core import clock
 from deliberation.extensions import db
+from tests.conftest import csrf_token_from
 
 
 def commit_setup() -> None:
@@ -18,6 +20,7 @@ def commit_setup() -> None:
 
 
 def sign_in(client, user) -> None:
+    """Sign `user` in on `client` as the login view does: a server-side session and Flask-Login's keys."""
     key = open_session(user)
     commit_setup()
     with client.session_transaction() as session:
@@ -27,6 +30,7 @@ def sign_in(client, user) -> None:
 
 
 def bearer(user) -> dict[str, str]:
+    """Headers of an API caller holding a fresh token of `user`."""
     token = secrets.token_urlsafe(24)
     db.session.add(
         ApiToken(
@@ -38,3 +42,11 @@ def bearer(user) -> dict[str, str]:
     )
     commit_setup()
     return {"Authorization": f"Bearer {token}"}
+
+
+def post_form(client, path: str, data: dict, *, token_from: str | None = None):
+    """POST `data` to `path` as a browser would, with the CSRF token of the page that holds the form
+    (`token_from`, by default `path` itself)."""
+    commit_setup()
+    token = csrf_token_from(client.get(token_from or path))
+    return client.post(path, data={"csrf_token": token, **data})
