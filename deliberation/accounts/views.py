@@ -37,6 +37,11 @@ from deliberation.web.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)
 
+# The account page's forms post to a URL ending with their own #fragment, so that a phone comes back to the
+# errors and not to the top of a long page. A redirect without a fragment keeps the one of the request, so
+# after a success the redirect names the page's content, where the flash message is.
+FLASHES_ANCHOR = "main"
+
 
 def login_rate_limit() -> str:
     return current_app.config["ACCOUNTS_LOGIN_RATE_LIMIT"]
@@ -171,7 +176,7 @@ def update_profile():
             attach_errors(form, error)
         else:
             flash(_("Your profile was saved."), "success")
-            response = redirect(url_for(".account"))
+            response = redirect(url_for(".account", _anchor=FLASHES_ANCHOR))
             # The language chosen here wins over an earlier choice made with the switch in the header.
             if user.locale:
                 response.set_cookie("lang", user.locale, max_age=365 * 24 * 3600, samesite="Lax",
@@ -199,7 +204,7 @@ def change_password():
         else:
             _begin_signed_in_session(user, key)
             flash(_("Your password was changed. Other devices and API tokens were signed out."), "success")
-            return redirect(url_for(".account"))
+            return redirect(url_for(".account", _anchor=FLASHES_ANCHOR))
     form.current_password.data = form.new_password.data = ""
     return _render_account(422, password_form=form)
 
@@ -251,6 +256,6 @@ def delete_account():
             _end_signed_in_session()
             flash(_("Your account was deleted. Your contributions remain, signed \"%(label)s\".",
                     label=user.public_name), "success")
-            return redirect(url_for("web.home"))
+            return redirect(url_for("web.home", _anchor=FLASHES_ANCHOR))
     form.delete_password.data = ""
     return _render_account(422, delete_form=form)

@@ -134,7 +134,9 @@ def admin_phases(consultation_id: int):
     added = save_form(form, lambda: services.add_phase(consultation, current_actor(), **_phase_fields(form)))
     if added is not None:
         flash(gettext("The phase was added."), "success")
-        return redirect(url_for(".admin_phases", consultation_id=consultation.id))
+        # The form posts to …#add-phase (its errors are far down on a phone); a redirect without a fragment
+        # would keep it, so name the top of the content, where the flash message is.
+        return redirect(url_for(".admin_phases", consultation_id=consultation.id, _anchor="main"))
     return render_template(
         "consultations/admin_phases.html",
         consultation=consultation,

@@ -210,7 +210,9 @@ def comment(proposal_id: int):
             _show_errors(form, error)
         except DomainError as error:
             flash(error.message, "error")
-            return redirect(url_for(".show", proposal_id=proposal.id))
+            # The form posted to …#comment-form; without a fragment of its own the redirect would keep that
+            # one and hide the flash message at the top of the page.
+            return redirect(url_for(".show", proposal_id=proposal.id, _anchor="main"))
         else:
             flash(_("Your comment is published."), "success")
             return redirect(url_for(".show", proposal_id=proposal.id, _anchor=f"comment-{posted.id}"))

@@ -286,3 +286,45 @@ class TestDeleteAccount:
         assert user.is_deleted and user.email is None
         assert proposal.author.public_name == "participant·e supprimé·e"
         assert "participant·e supprimé·e" in client.get("/").get_data(as_text=True)
+
+
+class TestAccountFormsOnAPhone:
+    """The account page is several screens long on a phone: each form posts to a URL ending with its own
+    #fragment, so the browser comes back to that form and its errors, not to the top of the page; a success
+    redirects to #main, where the flash message is (a redirect without a fragment keeps the request's)."""
+
+    @pytest.mark.parametrize(("path", "data", "anchor"), [
+        ("/account/profile", {"display_name": "x", "locale": ""}, "profile-form"),
+        ("/account/password", {"current_password": "not it at all", "new_password": STRONG_PASSWORD},
+         "password-form"),
+        ("/account/delete", {"delete_password": "wrong one"}, "delete-form"),
+    ])
+    def test_errors_come_back_where_the_form_is(self, client, db_session, path, data, anchor):
+        sign_in(client, UserFactory())
+        assert f'action="{path}#{anchor}"' in client.get("/account").get_data(as_text=True)
+        response = client.post(path, data={**data, "csrf_token": page_token(client)})
+        assert response.status_code == 422
+        page = response.get_data(as_text=True)
+        assert page.count('class="error-summary"') == 1
+        assert (page.index(f'id="{anchor}"') < page.index('class="error-summary"')
+                < page.index(f'action="{path}#{anchor}"'))
+
+    def test_a_new_token_is_shown_where_it_was_asked_for(self, client, db_session):
+        sign_in(client, UserFactory())
+        assert 'action="/account/tokens#tokens"' in client.get("/account").get_data(as_text=True)
+        page = client.post("/account/tokens", data={"csrf_token": page_token(client)}).get_data(as_text=True)
+        assert page.index('id="tokens"') < page.index('class="token-value"')
+
+    def test_a_success_lands_on_the_message(self, client, db_session):
+        sign_in(client, UserFactory())
+        response = client.post("/account/profile", data={"display_name": "Nouveau nom", "locale": "",
+                                                         "csrf_token": page_token(client)})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/account#main")
+        response = client.post("/account/password", data={"current_password": DEFAULT_PASSWORD,
+                                                          "new_password": STRONG_PASSWORD,
+                                                          "csrf_token": page_token(client)})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/account#main")
+        response = client.post("/account/delete", data={"delete_password": STRONG_PASSWORD,
+                                                        "csrf_token": page_token(client)})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/#main")
+        assert 'id="main"' in client.get("/").get_data(as_text=True)

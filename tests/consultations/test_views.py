@@ -337,3 +337,24 @@ def test_a_post_without_csrf_token_is_refused(client, admin):
     response = client.post("/admin/consultations/new", data={"title": "Sans jeton"})
     assert response.status_code == 400
     assert db.session.scalar(select(Consultation)) is None
+
+
+def test_the_phase_form_comes_back_to_its_errors_and_a_success_to_its_message(client, admin):
+    """On a phone the form is below the timeline: it posts to …#add-phase so that its errors are in view; a
+    success redirects to #main, where the flash message is (a redirect without a fragment keeps the
+    request's)."""
+    consultation = consultation_with_timeline()
+    path = f"/admin/consultations/{consultation.id}/phases"
+    assert f'action="{path}#add-phase"' in client.get(path).get_data(as_text=True)
+
+    overlapping = {"kind": "vote", "starts_at": "2025-03-30T10:00", "ends_at": "2025-04-05T10:00"}
+    response = post_form(client, path, overlapping)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert (html.index('id="add-phase"') < html.index('class="error-summary"')
+            < html.index('id="starts_at-error"'))
+
+    later = {"kind": "vote", "starts_at": "2025-06-01T10:00", "ends_at": "2025-06-02T10:00"}
+    response = post_form(client, path, later)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{path}#main")

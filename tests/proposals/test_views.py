@@ -334,3 +334,27 @@ def test_withdraw_then_find_it_in_my_proposals(client, consultation, resident):
 
 def test_my_proposals_needs_a_sign_in(client):
     assert client.get("/my/proposals").status_code == 302
+
+
+def test_comment_forms_come_back_to_their_errors_not_to_the_page_top(app, client, consultation, resident):
+    """On a phone the comment form is screens below the top: it posts to …#comment-form (a reply to
+    …#comment-<parent>) so that the errors are in view; a refusal shown as a flash redirects to #main, where
+    the flash is (a redirect without a fragment keeps the request's)."""
+    proposal = ProposalFactory(consultation=consultation)
+    parent = CommentFactory(proposal=proposal)
+    show = f"/proposals/{proposal.id}"
+    sign_in(client, resident)
+    page = _html(client.get(show))
+    assert f'action="{show}/comments#comment-form"' in page
+    assert f'action="{show}/comments#comment-{parent.id}"' in page
+
+    html = _html(post_form(client, f"{show}/comments", {"body": "", "stance": "for"}, token_from=show))
+    assert (html.index('id="comment-form"') < html.index('class="error-summary"')
+            < html.index('id="body-error"'))
+
+    closed = ProposalFactory(consultation=ConsultationFactory(phase=PhaseKind.VOTE))
+    closed_show = f"/proposals/{closed.id}"
+    response = post_form(client, f"{closed_show}/comments", {"body": "Trop tard ?", "stance": "neutral"},
+                         token_from=closed_show)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{closed_show}#main")
+    assert _message(app, "phase_closed") in _html(client.get(closed_show))
