@@ -89,14 +89,17 @@ def seed_demo() -> dict[str, int]:
     counts = {"proposals": 0, "comments": 0, "supports": 0}
     for index, (kind, area_key, priority_key, title, body) in enumerate(data.CONTRIBUTIONS):
         author = residents[index % len(residents)]
+        for_resident = data.MEDIATED.get(index)
+        if for_resident:  # submitted at the social centre by the mediator, with and for a resident
+            author = role_users["mediator"]
         created = now - timedelta(days=28 - (index * 27 // len(data.CONTRIBUTIONS)), hours=rng.randint(0, 10))
         proposal = Proposal(
             consultation=consultation, author=author, kind=ProposalKind(kind), title=title, body=body,
             body_html=render_markdown(body), area=areas[area_key], priority=priorities[priority_key],
             status=ProposalStatus.PUBLISHED, created_at=created, updated_at=created, published_at=created,
         )
-        if index in (3, 12):  # submitted at the social centre by the mediator, with and for a resident
-            proposal.mediator_id = role_users["mediator"].id
+        if for_resident:
+            proposal.mediator_id, proposal.on_behalf_of = author.id, for_resident
         db.session.add(proposal)
         db.session.flush()
         counts["proposals"] += 1

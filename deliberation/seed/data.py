@@ -65,6 +65,10 @@ ROLE_ACCOUNTS = [
     ("admin@demo.deliberation.fr", "Service politique de la ville", ["admin"]),
 ]
 
+# Contributions (by index in CONTRIBUTIONS) that the mediator submitted with and for a resident, by the name
+# the resident chose to appear under.
+MEDIATED = {3: "Mme Traoré, habitante du Clos-Fleuri", 12: "Joseph, retraité"}
+
 RESIDENT_NAMES = [
     "Mamadou D.", "Sylvie M.", "Kévin L.", "Fatoumata S.", "Jean-Pierre R.", "Leïla H.", "Thomas G.",
     "Samira K.", "Yasmine T.", "Bernard P.", "Inès A.", "Moussa C.", "Chantal V.", "Rayan O.", "Émilie F.",
