@@ -31,11 +31,7 @@ class ConsultationForm(FlaskForm):
 
 
 class PhaseForm(FlaskForm):
-    kind = SelectField(
-        _l("Kind of phase"),
-        choices=[(kind.value, label) for kind, label in PHASE_KIND_LABELS.items()],
-        validators=[InputRequired()],
-    )
+    kind = SelectField(_l("Kind of phase"), choices=[], validators=[InputRequired()])
     starts_at = DateTimeLocalField(
         _l("Starts at"), format=DATETIME_LOCAL_FORMATS, tz=local_zone, validators=[InputRequired()]
     )
@@ -43,3 +39,8 @@ class PhaseForm(FlaskForm):
         _l("Ends at"), format=DATETIME_LOCAL_FORMATS, tz=local_zone, validators=[InputRequired()]
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Labels are lower-case words in sentences elsewhere; a list of choices starts with a capital.
+        self.kind.choices = [(kind.value, str(label).capitalize()) for kind, label in PHASE_KIND_LABELS.items()]

@@ -105,15 +105,15 @@ def test_admin_sets_up_an_area_a_consultation_its_phases_and_a_moderator(page, l
         "La consultation a été créée. Ajoutez maintenant ses étapes.")
 
     # Two phases: the submission now, then a debate that first overlaps it.
-    add_phase(page, "dépôt des propositions", local(-1, 9), local(14, 18))
+    add_phase(page, "Dépôt des propositions", local(-1, 9), local(14, 18))
     send(page, "Ajouter l’étape")
     expect(page.locator(".flashes")).to_have_text("L’étape a été ajoutée.")
     expect(page.locator("ol.timeline > li")).to_have_count(1)
-    add_phase(page, "débat", local(10, 9), local(30, 18))
+    add_phase(page, "Débat", local(10, 9), local(30, 18))
     send(page, "Ajouter l’étape", status=422)
     expect(field_error(page, "starts_at")).to_contain_text("se chevauchent")
     expect(page.locator("ol.timeline > li")).to_have_count(1)
-    add_phase(page, "débat", local(14, 18), local(30, 18))
+    add_phase(page, "Débat", local(14, 18), local(30, 18))
     send(page, "Ajouter l’étape")
     expect(page.locator(".flashes")).to_be_in_viewport()
     expect(page.locator("ol.timeline > li")).to_have_count(2)
