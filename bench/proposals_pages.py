@@ -12,7 +12,6 @@ Target (issue #2): p95 ≤ 80 ms at 100,000 proposals.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -91,6 +90,8 @@ def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
 
 def seed(app, total: int, rng: random.Random) -> int:
     """Grow the bench consultation to `total` proposals; returns its id."""
+    from datetime import date, timedelta
+
     from sqlalchemy import func, select
 
     from deliberation.consultations.models import Consultation, Phase, PhaseKind
@@ -99,7 +100,6 @@ def seed(app, total: int, rng: random.Random) -> int:
     from deliberation.extensions import db
     from deliberation.proposals.models import Proposal
     from deliberation.territories.models import CityContract, Organisation, OrganisationKind, Priority, PriorityArea
-    from datetime import date, timedelta
 
     with app.app_context():
         consultation = db.session.scalar(select(Consultation).where(Consultation.title == "Bench"))
@@ -121,6 +121,8 @@ def seed(app, total: int, rng: random.Random) -> int:
         priority_ids = [p.id for p in consultation.priorities]
         existing = db.session.scalar(select(func.count(Proposal.id)).where(Proposal.consultation_id == consultation_id))
         missing = total - existing
+        # End the session's transaction: while a snapshot is open, VACUUM cannot mark pages all-visible.
+        db.session.close()
         if missing <= 0:
             return consultation_id
 
@@ -154,7 +156,8 @@ def seed(app, total: int, rng: random.Random) -> int:
                 status = "published" if rng.random() > 0.03 else rng.choice(["withdrawn", "hidden"])
                 proposals.append((pid, consultation_id, rng.randint(low_user, high_user), rng.choice(kinds), title,
                                   body, render_markdown(body), rng.choice(area_ids), rng.choice(priority_ids),
-                                  status, len(supporters), n_comments, created, created, created))
+                                  status, len(supporters), n_comments, created, created, created,
+                                  rng.randint(0, 2**31 - 1)))
                 supports.extend((pid, user, created) for user in supporters)
                 comments.extend((pid, rng.randint(low_user, high_user), 0, rng.choice(["for", "against", "neutral"]),
                                  "Je suis d'accord.", "<p>Je suis d'accord.</p>", "published", created)
@@ -162,7 +165,7 @@ def seed(app, total: int, rng: random.Random) -> int:
             copy_rows(cursor, "proposals", [
                 "id", "consultation_id", "author_id", "kind", "title", "body", "body_html", "area_id",
                 "priority_id", "status", "supports_count", "comments_count", "created_at", "updated_at",
-                "published_at"], proposals)
+                "published_at", "shuffle_key"], proposals)
             cursor.execute("SELECT setval('proposals_id_seq', (SELECT max(id) FROM proposals))")
             copy_rows(cursor, "proposal_supports", ["proposal_id", "user_id", "created_at"], supports)
             copy_rows(cursor, "proposal_comments", ["proposal_id", "author_id", "depth", "stance", "body",
@@ -170,8 +173,9 @@ def seed(app, total: int, rng: random.Random) -> int:
             raw.commit()
             # What autovacuum does on a live database: statistics, and the visibility map that lets
             # counts read the indexes only.
-            raw.autocommit = True
-            cursor.execute("VACUUM ANALYZE users, proposals, proposal_supports, proposal_comments")
+            raw.driver_connection.autocommit = True
+            raw.driver_connection.execute("VACUUM ANALYZE users, proposals, proposal_supports, proposal_comments")
+            raw.driver_connection.autocommit = False
         finally:
             raw.close()
         return consultation_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -68,6 +69,13 @@ PUBLIC_STATUSES = frozenset({
     ProposalStatus.PUBLISHED, ProposalStatus.UNDER_REVIEW, ProposalStatus.ANSWERED,
     ProposalStatus.IN_PROGRESS, ProposalStatus.DONE,
 })
+SHUFFLE_KEY_MAX = 2**31 - 1
+
+
+def new_shuffle_key() -> int:
+    return secrets.randbelow(SHUFFLE_KEY_MAX + 1)
+
+
 # The same set as SQL, for the partial indexes; queries list the statuses in this order too.
 PUBLIC_STATUS_VALUES = tuple(sorted(status.value for status in PUBLIC_STATUSES))
 PUBLIC_STATUSES_SQL = "status IN ({})".format(", ".join(f"'{value}'" for value in PUBLIC_STATUS_VALUES))
@@ -92,6 +100,8 @@ class Proposal(Base):
               postgresql_where=text(PUBLIC_STATUSES_SQL), sqlite_where=text(PUBLIC_STATUSES_SQL)),
         Index("ix_proposals_public_supports", "consultation_id", "supports_count", "id",
               postgresql_where=text(PUBLIC_STATUSES_SQL), sqlite_where=text(PUBLIC_STATUSES_SQL)),
+        Index("ix_proposals_public_shuffle", "consultation_id", "shuffle_key", "id",
+              postgresql_where=text(PUBLIC_STATUSES_SQL), sqlite_where=text(PUBLIC_STATUSES_SQL)),
         Index("ix_proposals_consultation_status", "consultation_id", "status"),
         CheckConstraint("supports_count >= 0", name="supports_count_positive"),
         CheckConstraint("comments_count >= 0", name="comments_count_positive"),
@@ -114,6 +124,8 @@ class Proposal(Base):
                                                     index=True)
     status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus),
                                                    default=ProposalStatus.PUBLISHED)
+    # A random place drawn once, for the random sort (see proposals.services.search.list_proposals).
+    shuffle_key: Mapped[int] = mapped_column(default=new_shuffle_key)
     supports_count: Mapped[int] = mapped_column(default=0)
     comments_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -41,7 +41,7 @@ def seed_demo_command() -> None:
         f"Demo created: {summary['proposals']} contributions, {summary['comments']} comments, "
         f"{summary['supports']} supports. Accounts (password {data.DEMO_PASSWORD}):"
     )
-    for email, name, roles in data.ROLE_ACCOUNTS:
+    for email, _name, roles in data.ROLE_ACCOUNTS:
         click.echo(f"  {', '.join(roles):<12} {email}")
 
 

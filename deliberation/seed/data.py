@@ -1,6 +1,6 @@
 """The demo's French content: a fictional agglomeration, its contract, and residents' contributions."""
 
-DEMO_PASSWORD = "Quartiers-2030-demo"
+DEMO_PASSWORD = "Quartiers-2030-demo"  # noqa: S105 - published in the README on purpose; refused in production
 
 EPCI = {"name": "Communauté d'agglomération des Deux-Rives", "code": "200099001"}
 COMMUNES = [
@@ -20,7 +20,8 @@ AREAS = [
 PRIORITIES = [
     {"key": "education", "title": "Réussite éducative et jeunesse", "themes": ["youth"],
      "description": "Accompagner chaque enfant et chaque jeune, de la crèche à l'emploi."},
-    {"key": "emploi", "title": "Emploi, insertion et développement économique", "themes": ["gender_equality", "anti_discrimination"],
+    {"key": "emploi", "title": "Emploi, insertion et développement économique",
+     "themes": ["gender_equality", "anti_discrimination"],
      "description": "Rapprocher les habitant·es de l'emploi et soutenir l'activité dans les quartiers."},
     {"key": "cadre-de-vie", "title": "Cadre de vie et transition écologique", "themes": ["ecological_transition"],
      "description": "Logement, espaces publics, mobilités, nature en ville."},
@@ -178,7 +179,8 @@ CONTRIBUTIONS = [
      "La ville, l'agglomération ou Voies navigables de France ?"),
     ("question", "clos-fleuri", "education", "Le collège va-t-il garder sa classe bilingue ?",
      "Des rumeurs disent qu'elle fermera à la rentrée."),
-    ("question", "hors-qpv", "emploi", "Comment les associations peuvent-elles demander une subvention du contrat de ville ?",
+    ("question", "hors-qpv", "emploi",
+     "Comment les associations peuvent-elles demander une subvention du contrat de ville ?",
      "Le dossier est compliqué et les dates changent chaque année."),
     ("question", "tilleuls", "lien-social", "Le local de la rue des Lilas peut-il être prêté aux habitant·es ?",
      "Il est fermé depuis longtemps."),

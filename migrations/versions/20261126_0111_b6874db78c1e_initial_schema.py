@@ -214,6 +214,7 @@ def upgrade():
     sa.Column('area_id', sa.Integer(), nullable=True),
     sa.Column('priority_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('draft', 'pending_moderation', 'published', 'under_review', 'answered', 'in_progress', 'done', 'hidden', 'withdrawn', 'merged', name='proposalstatus', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('shuffle_key', sa.Integer(), nullable=False),
     sa.Column('supports_count', sa.Integer(), nullable=False),
     sa.Column('comments_count', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -235,6 +236,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_proposals_area_id'), ['area_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_author_id'), ['author_id'], unique=False)
         batch_op.create_index('ix_proposals_consultation_status', ['consultation_id', 'status'], unique=False)
+        batch_op.create_index('ix_proposals_public_shuffle', ['consultation_id', 'shuffle_key', 'id'], unique=False,
+                              postgresql_where=sa.text(PUBLIC_STATUSES_SQL), sqlite_where=sa.text(PUBLIC_STATUSES_SQL))
         batch_op.create_index('ix_proposals_public_recent', ['consultation_id', 'created_at', 'id'], unique=False,
                               postgresql_where=sa.text(PUBLIC_STATUSES_SQL), sqlite_where=sa.text(PUBLIC_STATUSES_SQL))
         batch_op.create_index('ix_proposals_public_supports', ['consultation_id', 'supports_count', 'id'], unique=False,
@@ -317,6 +320,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_proposals_priority_id'))
         batch_op.drop_index('ix_proposals_public_supports')
         batch_op.drop_index('ix_proposals_public_recent')
+        batch_op.drop_index('ix_proposals_public_shuffle')
         batch_op.drop_index('ix_proposals_consultation_status')
         batch_op.drop_index(batch_op.f('ix_proposals_author_id'))
         batch_op.drop_index(batch_op.f('ix_proposals_area_id'))

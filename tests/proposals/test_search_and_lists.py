@@ -131,6 +131,12 @@ def test_sorts_recent_and_most_supported(consultation):
     assert services.list_proposals(consultation, sort="supports").items == [tie, old, new]
 
 
+def _random_order_reference(proposals, seed: int) -> list[int]:
+    """The random order, in Python: shuffle keys from the seed on, then wrapping around to the smallest."""
+    ordered = sorted(proposals, key=lambda p: (p.shuffle_key, p.id))
+    return [p.id for p in ordered if p.shuffle_key >= seed] + [p.id for p in ordered if p.shuffle_key < seed]
+
+
 def test_random_order_is_stable_per_seed_and_pages_do_not_overlap(consultation):
     proposals = [ProposalFactory(consultation=consultation) for _ in range(12)]
 
@@ -138,15 +144,27 @@ def test_random_order_is_stable_per_seed_and_pages_do_not_overlap(consultation):
         return [p.id for p in services.list_proposals(consultation, sort="random", seed=seed, page=page,
                                                       per_page=per_page).items]
 
-    assert order(7) == order(7)
-    assert sorted(order(7)) == sorted(p.id for p in proposals)
-    paged = order(7, per_page=5, page=1) + order(7, per_page=5, page=2) + order(7, per_page=5, page=3)
-    assert paged == order(7)
-    seeds = [0, 1, 2, 12345, services.RANDOM_SEED_MAX]
-    assert len({tuple(order(seed)) for seed in seeds}) == len(seeds)
-    by_id = sorted(p.id for p in proposals)
-    assert sum(order(seed) == by_id for seed in seeds) == 0
+    middle = sorted(p.shuffle_key for p in proposals)[5]
+    assert order(middle) == order(middle) == _random_order_reference(proposals, middle)
+    assert sorted(order(middle)) == sorted(p.id for p in proposals)
+    pages = [order(middle, per_page=5, page=page) for page in (1, 2, 3)]
+    assert [len(items) for items in pages] == [5, 5, 2]
+    assert pages[0] + pages[1] + pages[2] == order(middle)  # page 2 crosses the wrap-around
+    assert order(middle, per_page=5, page=4) == []
+    starts = {order(p.shuffle_key)[0] for p in proposals}
+    assert starts == {p.id for p in proposals}  # every proposal can come first
     assert 0 <= services.new_random_seed() <= services.RANDOM_SEED_MAX
+
+
+def test_random_order_keeps_filters_and_search(consultation):
+    area = consultation.areas[0]
+    wanted = [ProposalFactory(consultation=consultation, area=area, title=f"Jardin {n}") for n in range(4)]
+    ProposalFactory(consultation=consultation, title="Jardin ailleurs")
+    ProposalFactory(consultation=consultation, area=area, title="Autre chose")
+    seed = sorted(p.shuffle_key for p in wanted)[2]
+    page = services.list_proposals(consultation, sort="random", seed=seed, area_id=area.id, q="jardins")
+    assert page.total == 4
+    assert [p.id for p in page.items] == _random_order_reference(wanted, seed)
 
 
 def test_pages_and_my_proposals(consultation):
@@ -160,20 +178,3 @@ def test_pages_and_my_proposals(consultation):
     assert (page.total, page.pages, len(page.items), page.has_next) == (5, 2, 2, False)
     assert services.list_proposals(consultation, page=9, per_page=3).items == []
     assert {p.id for p in services.list_my_proposals(author).items} == {p.id for p in mine}
-
-
-def _reference_key(proposal_id: int, seed: int) -> int:
-    """The random order's hash, in Python: both databases must compute exactly this."""
-    prime = 4294967311
-    x0 = (proposal_id * 2654435761 + seed) % prime
-    x1 = x0 ^ (x0 >> 15)
-    return (x1 * (1 + (seed * 40503 + 12345) % (2**29 - 1)) + seed) % prime
-
-
-@pytest.mark.parametrize("seed", [0, 99, services.RANDOM_SEED_MAX])
-def test_random_order_is_the_same_on_every_database(consultation, seed):
-    proposals = [ProposalFactory(consultation=consultation) for _ in range(8)]
-    proposals.append(ProposalFactory(consultation=consultation, id=2**31 - 1))  # the largest possible id
-    expected = sorted((p.id for p in proposals), key=lambda ident: (_reference_key(ident, seed), ident))
-    listed = services.list_proposals(consultation, sort="random", seed=seed)
-    assert [p.id for p in listed.items] == expected
