@@ -14,7 +14,12 @@ from deliberation.core import clock
 from deliberation.core.text import render_markdown
 from deliberation.extensions import db
 from deliberation.proposals.models import (
-    Comment, CommentStance, Proposal, ProposalKind, ProposalStatus, Support,
+    Comment,
+    CommentStance,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    Support,
 )
 from deliberation.territories.models import CityContract, Organisation, OrganisationKind, Priority, PriorityArea
 
