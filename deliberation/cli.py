@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 
 def main() -> None:
-    # The production server runs on gevent: patch the standard library before anything imports it.
-    if len(sys.argv) > 1 and sys.argv[1] == "serve":
-        from gevent import monkey
-
-        monkey.patch_all()
+    # No gevent monkey-patching here: `serve` runs gunicorn's gevent workers, which patch the standard library
+    # themselves after the fork and before they load the app (patching the master too left a broken timer).
     cli = build_cli()
     cli.main(prog_name="deliberation")
 
