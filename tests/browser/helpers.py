@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -94,3 +96,38 @@ def sign_in(page, email: str, password: str, next_path: str = "/") -> None:
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     assert page.url.split("#")[0].endswith(next_path), f"signing in led to {page.url}, not {next_path}"
+
+
+def check(page) -> None:
+    """Both checks on the page as it is now."""
+    assert_accessible(page)
+    assert_fits_phone(page)
+
+
+def follow(page, link) -> None:
+    """Click a link (a locator) that loads a page, then check that page."""
+    with page.expect_navigation():
+        link.click()
+    check(page)
+
+
+def send(page, button, *, status: int | None = None) -> None:
+    """Click a submit button (a locator, or the exact name of a button) that loads a page, then check it;
+    `status` is the answer expected (422 when the form comes back with errors)."""
+    if isinstance(button, str):
+        button = page.get_by_role("button", name=button, exact=True)
+    with page.expect_navigation() as navigation:
+        button.click()
+    if status is not None:
+        assert navigation.value.status == status, f"answered {navigation.value.status}, not {status}"
+    check(page)
+
+
+def field_error(page, field_id: str):
+    """The error shown under a field, which the field itself points at (aria-describedby); the summary of the
+    errors is in view when the page comes back, even when the form is far down a long page."""
+    expect(page.get_by_role("alert")).to_be_in_viewport()
+    field = page.locator(f"#{field_id}")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", re.compile(rf"\b{field_id}-error\b"))
+    return page.locator(f"#{field_id}-error")

@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, assert_fits_phone, visit
+from tests.browser.helpers import field_error, follow, send, visit
 
 pytestmark = pytest.mark.browser
 
@@ -22,35 +22,6 @@ EMAIL = "lou.compte@example.org"
 PASSWORD = "Le marché du dimanche sous les platanes"
 PROPOSAL = "Une aide aux devoirs tous les soirs à la médiathèque"
 COMMENT = "Je peux donner une heure le mardi, je suis en master de maths."
-
-
-def check(page) -> None:
-    assert_accessible(page)
-    assert_fits_phone(page)
-
-
-def follow(page, link) -> None:
-    with page.expect_navigation():
-        link.click()
-    check(page)
-
-
-def send(page, button, *, status: int | None = None) -> None:
-    with page.expect_navigation() as navigation:
-        button.click()
-    if status is not None:
-        assert navigation.value.status == status, f"answered {navigation.value.status}, not {status}"
-    check(page)
-
-
-def field_error(page, field_id: str):
-    """The error shown under a field, which the field itself points at (aria-describedby); the summary of the
-    errors is in view when the page comes back, even when the form is far down a long page."""
-    expect(page.get_by_role("alert")).to_be_in_viewport()
-    field = page.locator(f"#{field_id}")
-    expect(field).to_have_attribute("aria-invalid", "true")
-    expect(field).to_have_attribute("aria-describedby", re.compile(rf"\b{field_id}-error\b"))
-    return page.locator(f"#{field_id}-error")
 
 
 def open_demo_proposal(page) -> None:

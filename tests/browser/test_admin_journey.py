@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, assert_fits_phone, sign_in, visit
+from tests.browser.helpers import check, field_error, follow, send, sign_in, visit
 
 pytestmark = pytest.mark.browser
 
@@ -26,39 +26,10 @@ CONSULTATION = "Fête des Acacias : que faire de la place du marché ?"
 PARIS = ZoneInfo("Europe/Paris")  # BABEL_DEFAULT_TIMEZONE: datetime-local inputs are read in it
 
 
-def check(page) -> None:
-    assert_accessible(page)
-    assert_fits_phone(page)
-
-
-def follow(page, link) -> None:
-    with page.expect_navigation():
-        link.click()
-    check(page)
-
-
-def send(page, button_name: str, *, status: int | None = None) -> None:
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name=button_name, exact=True).click()
-    if status is not None:
-        assert navigation.value.status == status, f"{button_name}: answered {navigation.value.status}"
-    check(page)
-
-
 def local(days: int, hour: int) -> str:
     """A datetime-local value `days` from today at `hour` o'clock, Paris time."""
     day = datetime.now(PARIS).date() + timedelta(days=days)
     return datetime.combine(day, time(hour)).strftime("%Y-%m-%dT%H:%M")
-
-
-def field_error(page, field_id: str):
-    """The error shown under a field, which the field itself points at (aria-describedby); the summary of the
-    errors is in view when the page comes back, even when the form is far down a long page."""
-    expect(page.get_by_role("alert")).to_be_in_viewport()
-    field = page.locator(f"#{field_id}")
-    expect(field).to_have_attribute("aria-invalid", "true")
-    expect(field).to_have_attribute("aria-describedby", re.compile(rf"\b{field_id}-error\b"))
-    return page.locator(f"#{field_id}-error")
 
 
 def add_phase(page, kind: str, starts: str, ends: str) -> None:

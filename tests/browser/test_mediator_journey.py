@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, assert_fits_phone, sign_in, visit
+from tests.browser.helpers import field_error, follow, send, sign_in, visit
 
 pytestmark = pytest.mark.browser
 
@@ -24,35 +24,6 @@ MEDIATOR = "Karim, médiateur au centre social"
 TITLE = "Un banc et de l'ombre devant la pharmacie des Tilleuls"
 BODY = "Les personnes âgées attendent debout au soleil. Un **banc** et un arbre suffiraient."
 TILLEULS = "Les Tilleuls (QN03790T)"
-
-
-def check(page) -> None:
-    assert_accessible(page)
-    assert_fits_phone(page)
-
-
-def follow(page, link) -> None:
-    with page.expect_navigation():
-        link.click()
-    check(page)
-
-
-def send(page, button_name: str, *, status: int | None = None) -> None:
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name=button_name, exact=True).click()
-    if status is not None:
-        assert navigation.value.status == status, f"{button_name}: answered {navigation.value.status}"
-    check(page)
-
-
-def field_error(page, field_id: str):
-    """The error shown under a field, which the field itself points at (aria-describedby); the summary of the
-    errors is in view when the page comes back, even when the form is far down a long page."""
-    expect(page.get_by_role("alert")).to_be_in_viewport()
-    field = page.locator(f"#{field_id}")
-    expect(field).to_have_attribute("aria-invalid", "true")
-    expect(field).to_have_attribute("aria-describedby", re.compile(rf"\b{field_id}-error\b"))
-    return page.locator(f"#{field_id}-error")
 
 
 def open_proposal_list(page) -> None:

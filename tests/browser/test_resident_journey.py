@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, assert_fits_phone, visit
+from tests.browser.helpers import follow, send, visit
 
 pytestmark = pytest.mark.browser
 
@@ -19,26 +19,9 @@ TITLE = "Un jardin partagé derrière l'école Jean-Jaurès"
 BODY = "Des **bacs de culture** pour les familles et les enfants de l'école, avec un composteur."
 
 
-def check(page) -> None:
-    assert_accessible(page)
-    assert_fits_phone(page)
-
-
 def supports_shown(page) -> int:
     text = page.locator("section[aria-labelledby=supports-heading] p").first.inner_text()
     return int(re.match(r"\d+", text).group())
-
-
-def follow(page, link) -> None:
-    with page.expect_navigation():
-        link.click()
-    check(page)
-
-
-def submit_and_land(page, button_name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=button_name, exact=True).click()
-    check(page)
 
 
 def test_resident_registers_submits_supports_comments_and_finds_it(page, live_server):
@@ -50,7 +33,7 @@ def test_resident_registers_submits_supports_comments_and_finds_it(page, live_se
     page.get_by_label("Adresse e-mail").fill("samira.parcours@example.org")
     page.get_by_label("Nom public").fill("Samira K.")
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    submit_and_land(page, "Créer mon compte")
+    send(page, "Créer mon compte")
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
     visit(page, "/")
@@ -61,7 +44,7 @@ def test_resident_registers_submits_supports_comments_and_finds_it(page, live_se
     page.get_by_label("Titre").fill(TITLE)
     page.get_by_label("Votre texte").fill(BODY)
     page.get_by_label("Quartier").select_option(label="Le Clos-Fleuri (QN03790C)")
-    submit_and_land(page, "Publier")
+    send(page, "Publier")
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator("main")).to_contain_text("Samira K.")
     expect(page.locator("main strong", has_text="bacs de culture")).to_be_visible()
@@ -72,17 +55,17 @@ def test_resident_registers_submits_supports_comments_and_finds_it(page, live_se
     follow(page, page.get_by_role("link", name=re.compile("Budget des quartiers 2027")))
     follow(page, page.get_by_role("link", name="Voir les propositions"))
     page.get_by_role("searchbox", name="Rechercher").fill("tours jardins")
-    submit_and_land(page, "Afficher")
+    send(page, "Afficher")
     follow(page, page.get_by_role("link", name="Des jardins partagés au pied des tours"))
     before = supports_shown(page)
-    submit_and_land(page, "Soutenir")
+    send(page, "Soutenir")
     expect(page.get_by_role("button", name="Retirer mon soutien")).to_be_visible()
     assert supports_shown(page) == before + 1
 
     # Comment, against, on that proposal.
     page.get_by_label("Votre commentaire").fill("Attention à l'arrosage l'été : qui s'en occupe en août ?")
     page.locator("#comment-form ~ form").get_by_label("contre").check()
-    submit_and_land(page, "Publier le commentaire")
+    send(page, "Publier le commentaire")
     comment = page.locator(".comments").get_by_text("qui s'en occupe en août")
     expect(comment).to_be_visible()
     expect(page.locator("main")).to_contain_text("Samira K.")
@@ -92,7 +75,7 @@ def test_resident_registers_submits_supports_comments_and_finds_it(page, live_se
     follow(page, page.get_by_role("link", name=re.compile("Budget des quartiers 2027")))
     follow(page, page.get_by_role("link", name="Voir les propositions"))
     page.get_by_role("searchbox", name="Rechercher").fill("ecole jardins")
-    submit_and_land(page, "Afficher")
+    send(page, "Afficher")
     results = page.locator("main .proposal-card")
     expect(results.get_by_role("link", name=TITLE)).to_be_visible()
     expect(results.get_by_role("link", name="Des jardins partagés au pied des tours")).to_have_count(0)
