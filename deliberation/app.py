@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, has_request_context, request
 from flask_login import current_user
 
-from deliberation import accounts, consultations, notifications, proposals, territories, web
+from deliberation import accounts, assemblies, consultations, notifications, proposals, territories, web
 from deliberation import api as api_module
 from deliberation.core.config import PROJECT_ROOT, load_config
 from deliberation.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
@@ -22,7 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     load_config(app, overrides)
     _init_extensions(app)
 
-    for module in (web, accounts, territories, consultations, proposals, notifications):
+    for module in (web, accounts, territories, consultations, proposals, notifications, assemblies):
         module.init_app(app)
     api_module.init_app(app)
     web.errors.init_app(app)

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "translations"
 LANGUAGES = ("fr", "en")
-DOMAIN_MODULES = ("accounts", "territories", "consultations", "proposals", "notifications")
+DOMAIN_MODULES = ("accounts", "territories", "consultations", "proposals", "notifications", "assemblies")
 WEB_SOURCES = (
     "deliberation/core", "deliberation/web", "deliberation/api/__init__.py", "deliberation/api/common.py",
     "deliberation/api/validation.py", "deliberation/seed", "templates/base.html", "templates/_macros",

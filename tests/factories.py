@@ -156,3 +156,67 @@ class CommentFactory(BaseFactory):
     body = "Je suis d'accord."
     body_html = factory.LazyAttribute(lambda c: render_markdown(c.body))
     depth = 0
+
+
+# Live assemblies
+
+from hashlib import sha256  # noqa: E402 - appended section
+
+from deliberation.assemblies.models import (  # noqa: E402
+    YES_NO_LABELS,
+    Assembly,
+    AssemblyState,
+    Participant,
+    Poll,
+    PollOption,
+    PollState,
+    ResultsVisibility,
+)
+from deliberation.assemblies.services import new_join_code  # noqa: E402
+from deliberation.assemblies.voting import PollMethod  # noqa: E402
+
+
+class AssemblyFactory(BaseFactory):
+    class Meta:
+        model = Assembly
+
+    title = factory.Sequence(lambda n: f"Assemblée de quartier {n}")
+    join_code = factory.LazyFunction(new_join_code)
+    state = AssemblyState.LIVE
+    created_at = factory.LazyFunction(clock.now)
+
+
+class PollFactory(BaseFactory):
+    """PollFactory(method=PollMethod.SINGLE, labels=["A", "B"]); yes_no polls get yes, no, abstain."""
+
+    class Meta:
+        model = Poll
+        exclude = ("labels",)
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    question = factory.Sequence(lambda n: f"Question {n} ?")
+    method = PollMethod.YES_NO
+    results_visibility = ResultsVisibility.LIVE
+    state = PollState.OPEN
+    labels = ("Square", "Jardin partagé", "Terrain de sport")
+    options = factory.LazyAttribute(
+        lambda poll: [PollOption(position=i, key=key, label=key) for i, key in enumerate(YES_NO_LABELS)]
+        if poll.method == PollMethod.YES_NO
+        else [PollOption(position=i, label=label) for i, label in enumerate(poll.labels)])
+
+
+class ParticipantFactory(BaseFactory):
+    """A participant; its device token (to vote through the API) is in `participant.device_token`."""
+
+    class Meta:
+        model = Participant
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    device_token = factory.Sequence(lambda n: f"device-token-{n}")
+    device_hash = factory.LazyAttribute(lambda participant: sha256(participant.device_token.encode()).hexdigest())
+
+    @classmethod
+    def _create(cls, model_class, *args, device_token, **kwargs):
+        participant = super()._create(model_class, *args, **kwargs)
+        participant.device_token = device_token  # not a column: only the hash is stored
+        return participant

@@ -1,6 +1,16 @@
 """Live assemblies (assemblées / séances): polls, ballots and their receipts, questions from the room.
 
-For now only the pure counting core exists: `voting` (validating choices, tallying every poll method, ranking
-the options) and `receipts` (the hash-chained ballot log and the public recount). Neither touches the database
-or Flask; the models, services and the `/live` Socket.IO namespace will build on them.
+`voting` (validating choices, tallying every poll method, ranking the options) and `receipts` (the
+hash-chained ballot log and the public recount) are pure; `models`, `services` and `policies` build the live
+assemblies on them; the `/live` Socket.IO namespace comes next.
 """
+
+from flask import Flask
+
+from deliberation.assemblies import models, policies, views  # noqa: F401 - models register their tables
+from deliberation.assemblies.models import ASSEMBLY_STATE_LABELS
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(views.bp)
+    app.jinja_env.globals.update(assembly_policies=policies, assembly_state_labels=ASSEMBLY_STATE_LABELS)

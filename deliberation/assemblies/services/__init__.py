@@ -1,0 +1,41 @@
+"""Assembly services: one package, so `from deliberation.assemblies import services` gives every command
+and query. Commands flush, never commit; privileged ones are audited."""
+
+from deliberation.assemblies.services.assemblies import (
+    add_agenda_item,
+    create_assembly,
+    end_assembly,
+    find_assembly_by_code,
+    get_assembly,
+    new_join_code,
+    normalise_join_code,
+    start_assembly,
+)
+from deliberation.assemblies.services.ballots import canonical_ballot_id, cast_vote, lock_poll, submit_ballot
+from deliberation.assemblies.services.participants import (
+    device_hash,
+    find_participant,
+    join_assembly,
+    participant_for_device,
+)
+from deliberation.assemblies.services.polls import (
+    ballot_log,
+    close_poll,
+    count_results,
+    create_poll,
+    facilitator_results,
+    get_poll,
+    has_voted,
+    list_polls,
+    open_poll,
+    poll_results,
+    results_visible,
+)
+
+__all__ = [
+    "add_agenda_item", "ballot_log", "canonical_ballot_id", "cast_vote", "close_poll", "count_results",
+    "create_assembly", "create_poll", "device_hash", "end_assembly", "facilitator_results",
+    "find_assembly_by_code", "find_participant", "get_assembly", "get_poll", "has_voted", "join_assembly",
+    "list_polls", "lock_poll", "new_join_code", "normalise_join_code", "open_poll", "participant_for_device",
+    "poll_results", "results_visible", "start_assembly", "submit_ballot",
+]

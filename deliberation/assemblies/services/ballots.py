@@ -1,0 +1,126 @@
+"""Casting a vote: validate, chain a log entry on the poll's head, keep the participant's latest ballot.
+
+The vote path stays small: one locked read of the poll, one lookup of the ballot id, one of the participant's
+current ballot, two writes and a compare-and-swap of the log head, all in the caller's unit of work.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from deliberation.assemblies import receipts
+from deliberation.assemblies.models import Ballot, BallotLogEntry, Participant, Poll, PollState
+from deliberation.assemblies.voting import InvalidChoice, validate_choice
+from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound
+from deliberation.extensions import db
+
+APPEND_ATTEMPTS = 3
+
+
+class _HeadMoved(Exception):
+    """Another vote was chained on the head we read: read again and chain on the new head."""
+
+
+def canonical_ballot_id(ballot_id) -> str:
+    """The client's UUID as canonical lower-case text, or 422 invalid_ballot_id."""
+    if not isinstance(ballot_id, str) or len(ballot_id) > 64:
+        raise Invalid("invalid_ballot_id")
+    try:
+        return str(uuid.UUID(ballot_id))
+    except ValueError:
+        raise Invalid("invalid_ballot_id") from None
+
+
+def lock_poll(poll_id: int) -> Poll:
+    """The poll, re-read and locked until commit, so votes on one poll chain one after the other.
+
+    PostgreSQL: its row lock (SELECT … FOR UPDATE). SQLite: a no-op UPDATE takes the database's write lock,
+    waiting for it (busy_timeout); made the first statement of a transaction (as the vote adapter does), it
+    also keeps the transaction from reading a snapshot that another vote makes stale.
+    """
+    query = select(Poll).where(Poll.id == poll_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    else:
+        db.session.execute(update(Poll).where(Poll.id == poll_id).values(log_length=Poll.log_length)
+                           .execution_options(synchronize_session=False))
+    poll = db.session.scalar(query)
+    if poll is None:
+        raise NotFound()
+    return poll
+
+
+def _logged_receipt(poll: Poll, ballot_id: str) -> str | None:
+    return db.session.scalar(select(BallotLogEntry.receipt).where(BallotLogEntry.poll_id == poll.id,
+                                                                 BallotLogEntry.ballot_id == ballot_id))
+
+
+def submit_ballot(poll: Poll, participant: Participant, *, ballot_id, choice) -> tuple[str, bool]:
+    """(receipt, created): `cast_vote`, also saying whether this call stored the ballot (False for a retry)."""
+    ballot_id = canonical_ballot_id(ballot_id)
+    if participant.assembly_id != poll.assembly_id:
+        raise Forbidden("not_a_participant")
+    poll = lock_poll(poll.id)
+    stored = _logged_receipt(poll, ballot_id)
+    if stored is not None:  # a retry (lost acknowledgement, reconnection): counted once
+        return stored, False
+    if poll.state != PollState.OPEN:
+        raise Conflict("poll_closed" if poll.state == PollState.CLOSED else "poll_not_open")
+    try:
+        normalised = validate_choice(poll.method, choice, poll.option_ids, max_choices=poll.max_choices)
+    except InvalidChoice as error:
+        raise Invalid(error.code) from None
+    for attempt in range(APPEND_ATTEMPTS):
+        try:
+            with db.session.begin_nested():
+                return _append(poll, participant, ballot_id, normalised), True
+        except (IntegrityError, _HeadMoved):
+            # A concurrent duplicate (same device, same poll) or a vote chained first: read again.
+            poll = lock_poll(poll.id)
+            stored = _logged_receipt(poll, ballot_id)
+            if stored is not None:
+                return stored, False
+            if poll.state != PollState.OPEN:
+                raise Conflict("poll_closed") from None
+            if attempt == APPEND_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def cast_vote(poll: Poll, participant: Participant, *, ballot_id, choice) -> str:
+    """Store `participant`'s ballot on `poll` and return its receipt.
+
+    The poll must be open (409 poll_closed / poll_not_open); the choice is validated by voting.validate_choice
+    (422 with its code: invalid_choice, unknown_option, duplicate_option, too_many_choices, invalid_mention);
+    ballot_id is a client-made UUID (422 invalid_ballot_id). The same ballot_id again returns the same receipt
+    and changes nothing. A new ballot of the same participant replaces the previous one (the last counts) and
+    its log entry `replaces` the previous receipt.
+    """
+    return submit_ballot(poll, participant, ballot_id=ballot_id, choice=choice)[0]
+
+
+def _append(poll: Poll, participant: Participant, ballot_id: str, choice) -> str:
+    current = db.session.scalar(select(Ballot).where(Ballot.poll_id == poll.id,
+                                                     Ballot.participant_id == participant.id))
+    previous = poll.log_head
+    entry = receipts.make_entry(previous, poll.id, ballot_id, choice, current.receipt if current else None)
+    db.session.add(BallotLogEntry(poll_id=poll.id, position=poll.log_length, **entry))
+    if current is None:
+        db.session.add(Ballot(poll_id=poll.id, participant_id=participant.id, ballot_id=ballot_id,
+                              choice=choice, receipt=entry["receipt"]))
+    else:
+        current.ballot_id, current.choice, current.receipt = ballot_id, choice, entry["receipt"]
+    db.session.flush()
+    moved = db.session.execute(
+        update(Poll).where(Poll.id == poll.id, Poll.log_head == previous, Poll.log_length == poll.log_length)
+        .values(log_head=entry["receipt"], log_length=Poll.log_length + 1,
+                ballot_count=Poll.ballot_count + (0 if current else 1))
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        raise _HeadMoved()
+    db.session.expire(poll, ["log_head", "log_length", "ballot_count"])
+    return entry["receipt"]
