@@ -2,15 +2,16 @@
 
 `voting` (validating choices, tallying every poll method, ranking the options) and `receipts` (the
 hash-chained ballot log and the public recount) are pure; `models`, `services` and `policies` build the live
-assemblies on them; the `/live` Socket.IO namespace comes next.
+assemblies on them; `live` is the `/live` Socket.IO namespace.
 """
 
 from flask import Flask
 
-from deliberation.assemblies import models, policies, views  # noqa: F401 - models register their tables
+from deliberation.assemblies import live, models, policies, views  # noqa: F401 - models register their tables
 from deliberation.assemblies.models import ASSEMBLY_STATE_LABELS
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
+    live.init_app(app)
     app.jinja_env.globals.update(assembly_policies=policies, assembly_state_labels=ASSEMBLY_STATE_LABELS)

@@ -63,6 +63,7 @@ MESSAGES = {
     "unknown_consultation": _l("This consultation does not exist."),
     "agenda_item_not_in_assembly": _l("This agenda item belongs to another assembly."),
     "proposal_not_in_consultation": _l("This proposal belongs to another consultation."),
+    "join_code_required": _l("Enter the code shown in the room to join the assembly."),
 }
 
 STATUS_BY_CLASS: dict[str, int] = {}

@@ -1,12 +1,124 @@
-"""publish(): a Socket.IO message that leaves only once the unit of work has committed."""
+"""Realtime plumbing: publish() after commit, the socket_event decorator, and the shared Redis client.
+
+Socket.IO handlers get no before_request: `socket_event` gives each event what a request gets (schema
+validation, a unit of work, DomainError → an error ack, a fresh database session) and never lets an
+exception reach python-socketio.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from deliberation.core.transaction import after_commit
-from deliberation.extensions import socketio
+from flask import current_app
+from flask.globals import _cv_request
+from marshmallow import Schema, ValidationError
+
+from deliberation.core.errors import MESSAGES, DomainError
+from deliberation.core.transaction import after_commit, unit_of_work
+from deliberation.extensions import db, socketio
+
+_redis: dict[str, Any] = {}
+_worker: dict[str, str] = {}
 
 
 def publish(event: str, data: Any, *, room: str, namespace: str = "/live") -> None:
     after_commit(lambda: socketio.emit(event, data, to=room, namespace=namespace))
+
+
+def error_ack(code: str, message: str | None = None, fields: dict | None = None) -> dict:
+    error = {"code": code, "message": str(message if message is not None else MESSAGES.get(code, code))}
+    if fields:
+        error["fields"] = fields
+    return {"ok": False, "error": error}
+
+
+def _event_owns_app_context() -> bool:
+    """True when Flask-SocketIO pushed an app context for this event alone (always in production).
+
+    Tests drive sockets inside the test's own app context, whose database session holds the test's
+    transaction: removing it there would detach the test's objects.
+    """
+    request_ctx = _cv_request.get(None)
+    tokens = getattr(request_ctx, "_cv_tokens", None)
+    return bool(tokens) and tokens[-1][1] is not None
+
+
+def end_event() -> None:
+    """What teardown does for a request: give the session back (Flask-SQLAlchemy also does it on teardown)."""
+    if _event_owns_app_context():
+        db.session.remove()
+
+
+def socket_event(schema: type[Schema] | None = None, *, transaction: bool = True) -> Callable:
+    """Decorate a handler `handler(payload) -> ack dict`: load the payload with `schema`, run the handler in
+    `unit_of_work()` (unless `transaction=False`: the handler runs its own units, e.g. to retry), so the ack
+    leaves after the commit. A ValidationError acks validation_error with its fields, a DomainError its code
+    and translated message, anything else is logged and acks internal_error."""
+
+    def decorator(handler: Callable) -> Callable:
+        @wraps(handler)
+        def wrapper(data=None, *_extra):
+            try:
+                payload = schema().load(data if data is not None else {}) if schema is not None else data
+                if transaction:
+                    with unit_of_work():
+                        ack = handler(payload)
+                else:
+                    ack = handler(payload)
+                return ack if ack is not None else {"ok": True}
+            except ValidationError as error:
+                from deliberation.api.validation import validation_fields
+
+                return error_ack("validation_error",
+                                 fields=validation_fields({"messages": {"json": error.messages}}))
+            except DomainError as error:
+                return {"ok": False, "error": error.to_dict()}
+            except Exception:
+                current_app.logger.exception("socket event %s failed", handler.__name__)
+                try:
+                    db.session.rollback()
+                except Exception:  # noqa: S110 - the session is being thrown away anyway
+                    pass
+                return error_ack("internal_error")
+            finally:
+                end_event()
+
+        return wrapper
+
+    return decorator
+
+
+# Redis: the message queue of several workers, also where they share coalescing state.
+
+def redis_client():
+    """The process's Redis client for MESSAGE_QUEUE, or None when there is one process and no queue."""
+    url = current_app.config.get("MESSAGE_QUEUE") or ""
+    if not url:
+        return None
+    key = f"{os.getpid()}:{url}"  # a client opened before a fork is not reused by the child
+    client = _redis.get(key)
+    if client is None:
+        import redis
+
+        client = _redis[key] = redis.Redis.from_url(url, max_connections=64, socket_timeout=5)
+    return client
+
+
+def redis_prefix() -> str:
+    """Key prefix shared by the workers of one deployment: two databases never share a Redis key."""
+    database = str(current_app.config.get("DATABASE_URL") or current_app.config.get("SQLALCHEMY_DATABASE_URI"))
+    return f"deliberation:{hashlib.sha256(database.encode()).hexdigest()[:10]}:"
+
+
+def worker_id() -> str:
+    """This process, unique across hosts and restarts."""
+    pid = str(os.getpid())
+    if _worker.get("pid") != pid:
+        _worker.update(pid=pid, id=f"{socket.gethostname()}:{pid}:{uuid.uuid4().hex[:8]}")
+    return _worker["id"]

@@ -9,9 +9,16 @@ from deliberation.assemblies.services.assemblies import (
     get_assembly,
     new_join_code,
     normalise_join_code,
+    record_attendance,
     start_assembly,
 )
-from deliberation.assemblies.services.ballots import canonical_ballot_id, cast_vote, lock_poll, submit_ballot
+from deliberation.assemblies.services.ballots import (
+    canonical_ballot_id,
+    cast_vote,
+    lock_poll,
+    my_ballots,
+    submit_ballot,
+)
 from deliberation.assemblies.services.participants import (
     device_hash,
     find_participant,
@@ -36,6 +43,6 @@ __all__ = [
     "add_agenda_item", "ballot_log", "canonical_ballot_id", "cast_vote", "close_poll", "count_results",
     "create_assembly", "create_poll", "device_hash", "end_assembly", "facilitator_results",
     "find_assembly_by_code", "find_participant", "get_assembly", "get_poll", "has_voted", "join_assembly",
-    "list_polls", "lock_poll", "new_join_code", "normalise_join_code", "open_poll", "participant_for_device",
-    "poll_results", "results_visible", "start_assembly", "submit_ballot",
+    "list_polls", "lock_poll", "my_ballots", "new_join_code", "normalise_join_code", "open_poll",
+    "participant_for_device", "poll_results", "record_attendance", "results_visible", "start_assembly", "submit_ballot",
 ]

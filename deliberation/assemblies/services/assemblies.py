@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberation.assemblies import policies
@@ -116,6 +116,18 @@ def add_agenda_item(assembly: Assembly, actor, *, title: str, proposals=()) -> A
     audit.record(actor, "agenda_item_added", item, assembly_id=assembly.id,
                  proposal_ids=[proposal.id for proposal in proposals])
     return item
+
+
+def record_attendance(assembly: Assembly, connected: int) -> bool:
+    """Raise the assembly's peak attendance to `connected` if it is higher (True when it grew). One
+    conditional UPDATE, so workers counting at once never lower it."""
+    if connected <= assembly.peak_attendance:
+        return False
+    grew = db.session.execute(
+        update(Assembly).where(Assembly.id == assembly.id, Assembly.peak_attendance < connected)
+        .values(peak_attendance=connected).execution_options(synchronize_session=False))
+    db.session.expire(assembly, ["peak_attendance"])
+    return grew.rowcount == 1
 
 
 def get_assembly(assembly_id: int) -> Assembly:

@@ -15,6 +15,7 @@ from deliberation.assemblies import receipts
 from deliberation.assemblies.models import Ballot, BallotLogEntry, Participant, Poll, PollState
 from deliberation.assemblies.voting import InvalidChoice, validate_choice
 from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound
+from deliberation.core.transaction import after_commit, in_unit_of_work
 from deliberation.extensions import db
 
 APPEND_ATTEMPTS = 3
@@ -76,7 +77,9 @@ def submit_ballot(poll: Poll, participant: Participant, *, ballot_id, choice) ->
     for attempt in range(APPEND_ATTEMPTS):
         try:
             with db.session.begin_nested():
-                return _append(poll, participant, ballot_id, normalised), True
+                receipt = _append(poll, participant, ballot_id, normalised)
+            _tally_due(poll.id)
+            return receipt, True
         except (IntegrityError, _HeadMoved):
             # A concurrent duplicate (same device, same poll) or a vote chained first: read again.
             poll = lock_poll(poll.id)
@@ -88,6 +91,20 @@ def submit_ballot(poll: Poll, participant: Participant, *, ballot_id, choice) ->
             if attempt == APPEND_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _tally_due(poll_id: int) -> None:
+    """Once committed, the poll's tally is due: the live coalescer sends it within an interval."""
+    if in_unit_of_work():
+        from deliberation.assemblies.live.tallies import mark_dirty
+
+        after_commit(lambda: mark_dirty(poll_id))
+
+
+def my_ballots(participant: Participant) -> dict[int, Ballot]:
+    """The participant's current ballots, by poll id (what a reconnecting phone shows as already voted)."""
+    ballots = db.session.scalars(select(Ballot).where(Ballot.participant_id == participant.id))
+    return {ballot.poll_id: ballot for ballot in ballots}
 
 
 def cast_vote(poll: Poll, participant: Participant, *, ballot_id, choice) -> str:

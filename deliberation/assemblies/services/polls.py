@@ -24,6 +24,7 @@ from deliberation.assemblies.services.common import require_manager, require_not
 from deliberation.assemblies.voting import PollMethod, ranking, tally
 from deliberation.core import audit, clock
 from deliberation.core.errors import Conflict, Invalid, NotFound
+from deliberation.core.transaction import in_unit_of_work
 from deliberation.extensions import db
 
 MIN_OPTIONS = 2
@@ -81,6 +82,14 @@ def create_poll(assembly: Assembly, actor, *, question: str, method: PollMethod 
     return poll
 
 
+def _announce(poll: Poll, actor) -> None:
+    """Once committed, the `poll` event goes to the assembly's rooms (whichever adapter opened or closed it)."""
+    if in_unit_of_work():
+        from deliberation.assemblies.live.broadcast import announce_poll
+
+        announce_poll(poll, actor)
+
+
 def open_poll(poll: Poll, actor) -> Poll:
     """draft → open. Opening an open poll changes nothing; a closed poll never reopens."""
     require_manager(actor, poll.assembly)
@@ -93,6 +102,7 @@ def open_poll(poll: Poll, actor) -> Poll:
     poll.opened_at = clock.now()
     db.session.flush()
     audit.record(actor, "poll_opened", poll, assembly_id=poll.assembly_id)
+    _announce(poll, actor)
     return poll
 
 
@@ -108,6 +118,7 @@ def close_poll(poll: Poll, actor) -> Poll:
     db.session.flush()
     audit.record(actor, "poll_closed", poll, assembly_id=poll.assembly_id, log_head=poll.log_head,
                  ballot_count=poll.ballot_count)
+    _announce(poll, actor)
     return poll
 
 

@@ -1,0 +1,91 @@
+"""Assembly forms for facilitators: the shape of HTML input only; the rules live in services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from deliberation.assemblies.models import (
+    QUESTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    AssemblyMode,
+    ResultsVisibility,
+)
+from deliberation.assemblies.voting import PollMethod
+from deliberation.consultations.forms import DATETIME_LOCAL_FORMATS, local_zone
+from deliberation.territories.forms import CheckboxesField, optional_int
+
+ASSEMBLY_MODE_LABELS = {
+    AssemblyMode.IN_PERSON: _l("In person"),
+    AssemblyMode.ONLINE: _l("Online"),
+    AssemblyMode.HYBRID: _l("Hybrid (in the room and online)"),
+}
+
+POLL_METHOD_LABELS = {
+    PollMethod.YES_NO: _l("Yes / no / abstain"),
+    PollMethod.SINGLE: _l("Single choice"),
+    PollMethod.MULTIPLE: _l("Multiple choice"),
+    PollMethod.MAJORITY_JUDGMENT: _l("Majority judgment"),
+    PollMethod.RANKING: _l("Ranking (Schulze method)"),
+}
+
+RESULTS_VISIBILITY_LABELS = {
+    ResultsVisibility.LIVE: _l("Live, while people vote"),
+    ResultsVisibility.AFTER_VOTE: _l("To each participant once they have voted"),
+    ResultsVisibility.AFTER_CLOSE: _l("Only once the vote is closed"),
+}
+
+# The service codes a form shows next to a field rather than above the form.
+FIELD_OF_CODE = {
+    "invalid_title": "title",
+    "invalid_quorum": "quorum",
+    "unknown_consultation": "consultation_id",
+    "invalid_question": "question",
+    "invalid_options": "options",
+    "invalid_max_choices": "max_choices",
+    "agenda_item_not_in_assembly": "agenda_item_id",
+    "proposal_not_in_consultation": "proposal_ids",
+}
+
+
+def option_lines(text: str | None) -> list[str]:
+    """One option per line; blank lines are ignored."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class AssemblyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX_LENGTH)])
+    consultation_id = SelectField(_l("Consultation"), coerce=optional_int)
+    mode = SelectField(_l("Mode"), choices=[(mode.value, label) for mode, label in ASSEMBLY_MODE_LABELS.items()],
+                       validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("Starts at"), format=DATETIME_LOCAL_FORMATS, tz=local_zone,
+                                   validators=[Optional()])
+    requires_sign_in = BooleanField(_l("Participants must sign in to join"))
+    quorum = IntegerField(_l("Quorum (people present)"), validators=[Optional(), NumberRange(min=1)])
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(_l("Title of the agenda item"), validators=[DataRequired(), Length(max=TITLE_MAX_LENGTH)])
+    proposal_ids = CheckboxesField(_l("Proposals discussed"), coerce=int)
+
+
+class PollForm(FlaskForm):
+    question = StringField(_l("Question"), validators=[DataRequired(), Length(max=QUESTION_MAX_LENGTH)])
+    method = SelectField(_l("Voting method"),
+                         choices=[(method.value, label) for method, label in POLL_METHOD_LABELS.items()],
+                         validators=[InputRequired()])
+    options = TextAreaField(_l("Options, one per line"), validators=[Optional(), Length(max=5000)])
+    max_choices = IntegerField(_l("Most options a participant may choose"),
+                               validators=[Optional(), NumberRange(min=1)])
+    results_visibility = SelectField(
+        _l("Results visibility"),
+        choices=[(visibility.value, label) for visibility, label in RESULTS_VISIBILITY_LABELS.items()],
+        default=ResultsVisibility.AFTER_CLOSE.value, validators=[InputRequired()])
+    totals_only = BooleanField(_l("Publish the totals only, not the ballot log"))
+    agenda_item_id = SelectField(_l("Agenda item"), coerce=optional_int)
+
+# The majority-judgment scale, index 0 (worst) to 5 (best), as voting.MENTIONS orders it.
+MENTION_LABELS = (_l("Reject"), _l("Insufficient"), _l("Passable"), _l("Fairly good"), _l("Good"),
+                  _l("Very good"))
