@@ -1,12 +1,14 @@
 """`deliberation seed-demo`: idempotent demo data in French, refused in production.
 
 A fictional agglomeration with two communes and three QPV, its city contract and priorities, a consultation in
-its submission phase with about sixty contributions, comments and supports, and one account per role.
+its submission phase with about sixty contributions, comments and supports, an assembly with a closed poll and a
+draft one, and one account per role.
 """
 
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import date, timedelta
 
 import click
@@ -16,6 +18,7 @@ from sqlalchemy import select
 
 from deliberation.accounts.models import RoleAssignment, User, UserRole
 from deliberation.accounts.passwords import hash_password
+from deliberation.assemblies import services as assembly_services
 from deliberation.consultations.models import Consultation, Phase, PhaseKind
 from deliberation.core import audit, clock
 from deliberation.core.text import render_markdown
@@ -106,8 +109,34 @@ def seed_demo() -> dict[str, int]:
         counts["supports"] += _add_supports(proposal, residents, rng, created)
         counts["comments"] += _add_comments(proposal, residents, rng, created)
 
+    _seed_assembly(consultation, role_users["facilitator"], rng)
     audit.record(admin, "demo_seeded", consultation, proposals=counts["proposals"])
     return counts
+
+
+def _seed_assembly(consultation: Consultation, facilitator: User, rng: random.Random) -> None:
+    """Through the services, so the ballot log is a real hash chain that the verify page can check."""
+    plan = data.ASSEMBLY
+    assembly = assembly_services.create_assembly(
+        facilitator, title=plan["title"], consultation=consultation,
+        starts_at=(clock.now() + timedelta(days=2)).replace(hour=17, minute=30, second=0, microsecond=0),
+    )
+    top = sorted(db.session.scalars(select(Proposal).where(Proposal.consultation_id == consultation.id)),
+                 key=lambda p: (-p.supports_count, p.id))[:3]
+    item = assembly_services.add_agenda_item(assembly, facilitator, title=plan["agenda"], proposals=top)
+    closed = plan["closed_poll"]
+    poll = assembly_services.create_poll(assembly, facilitator, question=closed["question"],
+                                         method=closed["method"], results_visibility="live", agenda_item=item)
+    assembly_services.open_poll(poll, facilitator)
+    for choice in closed["votes"]:
+        participant, _token = assembly_services.join_assembly(assembly.join_code)
+        assembly_services.cast_vote(poll, participant, ballot_id=str(uuid.UUID(int=rng.getrandbits(128))),
+                                    choice=choice)
+    assembly_services.close_poll(poll, facilitator)
+    draft = plan["draft_poll"]
+    assembly_services.create_poll(assembly, facilitator, question=draft["question"], method=draft["method"],
+                                  options=[proposal.title for proposal in top], results_visibility="after_close",
+                                  agenda_item=item)
 
 
 def _user(email: str, name: str, password_hash: str, created, roles: list[str]) -> User:

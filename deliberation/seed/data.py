@@ -235,3 +235,19 @@ REPLIES = [
     "L'association des locataires peut s'en charger.",
     "C'est justement ce qui est prévu dans la proposition.",
 ]
+
+# A neighbourhood assembly: the agenda discusses the most supported proposals; one poll already voted and
+# closed (with its published ballot log), one draft the facilitator can open live.
+ASSEMBLY = {
+    "title": "Assemblée de quartier des Tilleuls",
+    "agenda": "Les propositions les plus soutenues",
+    "closed_poll": {
+        "question": "Faut-il ouvrir la médiathèque le dimanche après-midi ?",
+        "method": "yes_no",
+        "votes": ["yes"] * 14 + ["no"] * 5 + ["abstain"] * 2,
+    },
+    "draft_poll": {
+        "question": "Quelles propositions porter en priorité auprès des élu·es ?",
+        "method": "majority_judgment",
+    },
+}

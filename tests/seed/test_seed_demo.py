@@ -3,6 +3,9 @@
 from sqlalchemy import func, select
 
 from deliberation.accounts.models import User, UserRole
+from deliberation.assemblies import receipts
+from deliberation.assemblies import services as assembly_services
+from deliberation.assemblies.models import Assembly
 from deliberation.consultations.models import Consultation, PhaseKind
 from deliberation.extensions import db
 from deliberation.proposals import services as proposal_services
@@ -43,6 +46,14 @@ def test_seed_demo_builds_a_living_consultation_once(app, db_session):
 
     mediated = db.session.scalars(select(Proposal).where(Proposal.on_behalf_of.is_not(None))).all()
     assert mediated and all(p.mediator_id == p.author_id for p in mediated)
+
+    assembly = db.session.scalar(select(Assembly))
+    closed, draft = sorted(assembly.polls, key=lambda poll: poll.id)
+    results = assembly_services.poll_results(closed)
+    assert results["total_ballots"] == len(data.ASSEMBLY["closed_poll"]["votes"])
+    assert receipts.verify_chain(assembly_services.ballot_log(closed), poll_id=closed.id,
+                                 head=closed.log_head) is None
+    assert draft.state == "draft" and len(draft.options) == 3
 
     found = proposal_services.list_proposals(consultation, q="jardins")
     assert "Des jardins partagés au pied des tours" in [p.title for p in found.items]
