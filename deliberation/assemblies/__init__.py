@@ -7,7 +7,13 @@ assemblies on them; `live` is the `/live` Socket.IO namespace.
 
 from flask import Flask
 
-from deliberation.assemblies import live, models, policies, views  # noqa: F401 - models register their tables
+from deliberation.assemblies import (  # noqa: F401 - models register their tables, verify_page its route
+    live,
+    models,
+    policies,
+    verify_page,
+    views,
+)
 from deliberation.assemblies.models import ASSEMBLY_STATE_LABELS
 
 

@@ -89,3 +89,50 @@ class PollForm(FlaskForm):
 # The majority-judgment scale, index 0 (worst) to 5 (best), as voting.MENTIONS orders it.
 MENTION_LABELS = (_l("Reject"), _l("Insufficient"), _l("Passable"), _l("Fairly good"), _l("Good"),
                   _l("Very good"))
+
+
+# Paper ballots: one number per option (per option and mention for majority judgment), built for each poll.
+
+def paper_field_name(option, mention: int | None = None) -> str:
+    return f"option_{option.position}" if mention is None else f"option_{option.position}_{mention}"
+
+
+def paper_ballots_form(poll, batch=None) -> FlaskForm:
+    """The console form of a poll's paper batch, filled with the batch already entered (if any)."""
+
+    class PaperBallotsForm(FlaskForm):
+        ballots = IntegerField(_l("Number of paper ballots"),
+                               validators=[InputRequired(), NumberRange(min=0, max=1_000_000)])
+
+    data = {"ballots": batch.ballots if batch is not None else None}
+    counts = batch.counts if batch is not None else {}
+    for option in poll.options:
+        key = str(option.public_id)
+        if poll.method == PollMethod.MAJORITY_JUDGMENT:
+            for mention, label in enumerate(MENTION_LABELS):
+                name = paper_field_name(option, mention)
+                setattr(PaperBallotsForm, name, IntegerField(
+                    label, default=0, validators=[InputRequired(), NumberRange(min=0, max=1_000_000)]))
+                data[name] = counts[key][mention] if key in counts else 0
+        else:
+            name = paper_field_name(option)
+            setattr(PaperBallotsForm, name, IntegerField(
+                option.display_label, default=0, validators=[InputRequired(), NumberRange(min=0, max=1_000_000)]))
+            data[name] = counts.get(key, 0)
+    return PaperBallotsForm(prefix=f"paper-{poll.id}", data=data)
+
+
+def paper_counts(form, poll) -> tuple[dict, dict[str, str]]:
+    """(counts for services.record_paper_ballots, the service's field names → this form's field names)."""
+    counts: dict = {}
+    fields = {"ballots": "ballots"}
+    for option in poll.options:
+        key = str(option.public_id)
+        if poll.method == PollMethod.MAJORITY_JUDGMENT:
+            counts[key] = [form[paper_field_name(option, mention)].data for mention in range(len(MENTION_LABELS))]
+            fields.update({f"{key}.{mention}": paper_field_name(option, mention)
+                           for mention in range(len(MENTION_LABELS))})
+        else:
+            counts[key] = form[paper_field_name(option)].data
+            fields[key] = paper_field_name(option)
+    return counts, fields

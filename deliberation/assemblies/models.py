@@ -229,3 +229,25 @@ class BallotLogEntry(Base):
     def as_entry(self) -> dict:
         return {"receipt": self.receipt, "previous": self.previous, "ballot_id": self.ballot_id,
                 "choice": self.choice, "replaces": self.replaces}
+
+
+class PaperBallotBatch(Base):
+    """The paper ballots of a poll counted in the room, entered by a facilitator: one batch per poll, replaced
+    as a whole (each change audited). Kept apart from the online log, which stays verifiable on its own.
+
+    `counts`: yes_no / single / multiple: {option public id (text): count}; majority_judgment: {option public id
+    (text): [counts from Reject to Very good]}. `ballots`: the number of paper ballots.
+    """
+
+    __tablename__ = "assembly_paper_ballots"
+    __table_args__ = (CheckConstraint("ballots >= 0", name="paper_ballots_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("assembly_polls.id", ondelete="CASCADE"), unique=True)
+    counts: Mapped[Any] = mapped_column(JSON)
+    ballots: Mapped[int]
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    poll: Mapped[Poll] = relationship()
+    entered_by = relationship("User")

@@ -145,3 +145,23 @@ def recount(method: PollMethod | str, option_ids: Iterable[OptionId] | None, ent
     Raises BrokenLog when a series is inconsistent and `voting.InvalidChoice` when a choice is not valid.
     """
     return tally(method, option_ids, latest_choices(entries), max_choices=max_choices)
+
+
+def receipt_status(entries: Sequence[Mapping], receipt_hash: str) -> str | None:
+    """What a participant may learn about their receipt from the published log, and nothing else:
+
+    "counted" (it is the last ballot of its series), "replaced" (a later ballot of the same series counts
+    instead), "withdrawn" (the series ends with a withdrawal), or None when no entry has this receipt. The
+    series is followed through `replaces` links.
+    """
+    by_receipt = {entry["receipt"]: entry for entry in entries}
+    if receipt_hash not in by_receipt:
+        return None
+    successor = {entry["replaces"]: entry for entry in entries if entry.get("replaces") is not None}
+    current, seen = by_receipt[receipt_hash], set()
+    while current["receipt"] in successor and current["receipt"] not in seen:
+        seen.add(current["receipt"])
+        current = successor[current["receipt"]]
+    if current["choice"] is None:
+        return "withdrawn"
+    return "counted" if current["receipt"] == receipt_hash else "replaced"

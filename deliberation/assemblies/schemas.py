@@ -98,9 +98,18 @@ class ResultsSchema(Schema):
     results = fields.Raw(allow_none=True, metadata={
         "description": "yes_no/single/multiple: [{option_id, label, count}]; majority_judgment: [{option_id, "
                        "label, merit_profile, majority_mention, gauge}]; ranking: {pairwise}; null while hidden"})
-    ranking = fields.List(OPTION_ID, allow_none=True)
+    ranking = fields.List(OPTION_ID, allow_none=True, metadata={
+        "description": "best first, by the total (online + paper) results"})
+    online = fields.Dict(allow_none=True, metadata={
+        "description": "the online ballots alone: {total_ballots, results} (what the published log recounts); "
+                       "null while hidden"})
+    paper = fields.Dict(allow_none=True, metadata={
+        "description": "the paper ballots counted in the room: {total_ballots, results, entered_by, entered_at}; "
+                       "null when none were entered or while hidden. `results` and `total_ballots` are the total"})
     log_head = fields.String()
     results_hidden = fields.Boolean()
+    verify_url = fields.String(allow_none=True, metadata={
+        "description": "the public page that checks the chain and recounts the log (null in totals-only mode)"})
 
 
 class LogEntrySchema(Schema):

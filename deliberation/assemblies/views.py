@@ -4,9 +4,11 @@ pages come with the Socket.IO increment."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import segno
 from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,6 +24,8 @@ from deliberation.assemblies.forms import (
     AssemblyForm,
     PollForm,
     option_lines,
+    paper_ballots_form,
+    paper_counts,
 )
 from deliberation.assemblies.live.tallies import connected_count
 from deliberation.assemblies.models import Assembly, AssemblyState, Poll, PollState
@@ -104,6 +108,12 @@ bp.add_app_template_global(format_gauge, "format_gauge")
 bp.add_app_template_global(MENTION_LABELS, "mention_labels")
 
 
+@bp.app_template_global("iso_datetime")
+def iso_datetime(text: str | None) -> str:
+    """A date sent as ISO 8601 text (the results JSON), in the reader's language."""
+    return format_datetime(datetime.fromisoformat(text), "medium") if text else ""
+
+
 @bp.get("/assemblies/")
 @facilitators_only
 def index():
@@ -159,11 +169,22 @@ def _poll_form(assembly: Assembly) -> PollForm:
     return form
 
 
-def _render_console(assembly: Assembly, agenda_form: AgendaItemForm, poll_form: PollForm, status: int = 200):
+def _paper_forms(assembly: Assembly, sent: dict | None = None) -> dict:
+    """The paper-ballot form of each open poll whose method paper supports (`sent`: a form shown again)."""
+    forms = {}
+    for poll in assembly.polls:
+        if poll.state == PollState.OPEN and poll.method != PollMethod.RANKING:
+            forms[poll.id] = (sent or {}).get(poll.id) or paper_ballots_form(poll, services.paper_batch(poll))
+    return forms
+
+
+def _render_console(assembly: Assembly, agenda_form: AgendaItemForm, poll_form: PollForm, status: int = 200,
+                    paper_forms: dict | None = None):
     actor = current_actor()
     polls = [(poll, services.facilitator_results(poll, actor)) for poll in assembly.polls]
     response = make_response(render_template(
         "assemblies/console.html", assembly=assembly, polls=polls, agenda_form=agenda_form, poll_form=poll_form,
+        paper_forms=_paper_forms(assembly, paper_forms),
         join_url=join_url(assembly), connected=connected_count(assembly.id), poll_method_labels=POLL_METHOD_LABELS,
         visibility_labels=RESULTS_VISIBILITY_LABELS), status)
     response.headers["Cache-Control"] = "no-store"
@@ -259,6 +280,30 @@ def close_poll(assembly_id: int, poll_id: int):
     poll = _poll_of(assembly, poll_id)
     return _act(assembly, lambda: services.close_poll(poll, current_actor()), _("The vote is closed."),
                 f"poll-{poll.id}")
+
+
+@bp.post("/assemblies/<int:assembly_id>/polls/<int:poll_id>/paper")
+@signed_in_only
+def record_paper_ballots(assembly_id: int, poll_id: int):
+    """The paper ballots counted in the room for one poll: the batch is entered again as a whole."""
+    assembly = _managed_assembly(assembly_id)
+    poll = _poll_of(assembly, poll_id)
+    form = paper_ballots_form(poll)
+
+    def save():
+        counts, fields = paper_counts(form, poll)
+        try:
+            return services.record_paper_ballots(poll, current_actor(), counts=counts, ballots=form.ballots.data)
+        except Invalid as error:
+            raise Invalid(error.code, fields={fields.get(name, name): messages
+                                              for name, messages in error.fields.items()}) from error
+        except DomainError as error:  # the poll closed meanwhile: said above the form
+            raise Invalid(error.code) from error
+
+    if save_form(form, save) is not None:
+        flash(_("The paper ballots were recorded."), "success")
+        return redirect(url_for(".console", assembly_id=assembly.id, _anchor=f"poll-{poll.id}"))
+    return _render_console(assembly, _agenda_form(assembly), _poll_form(assembly), 422, {poll.id: form})
 
 
 def screen_poll(assembly: Assembly) -> Poll | None:

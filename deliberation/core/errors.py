@@ -64,6 +64,12 @@ MESSAGES = {
     "agenda_item_not_in_assembly": _l("This agenda item belongs to another assembly."),
     "proposal_not_in_consultation": _l("This proposal belongs to another consultation."),
     "join_code_required": _l("Enter the code shown in the room to join the assembly."),
+    "paper_method_not_supported": _l("Paper ballots cannot be entered for a ranking vote yet."),
+    "invalid_paper_count": _l("Enter a whole number, zero or more."),
+    "paper_count_above_ballots": _l("An option cannot get more votes than there are paper ballots."),
+    "paper_sum_not_ballots": _l("The votes per option must add up to the number of paper ballots."),
+    "paper_too_many_choices": _l("There are more votes than the paper ballots allow."),
+    "paper_profile_not_ballots": _l("The mentions of each option must add up to the number of paper ballots."),
 }
 
 STATUS_BY_CLASS: dict[str, int] = {}

@@ -226,7 +226,7 @@
   function gaugeText(mention, gauge) {
     var value = Math.round(Math.abs(gauge) * 100);
     var sign = value === 0 ? "" : (gauge > 0 ? "+" : "\u2212");
-    return S.mentions[mention] + " " + sign + value + " %";
+    return S.mentions[mention] + " " + sign + value + "\u00a0%";  // no break before % on a narrow phone
   }
 
   function schulzeOrder(ids, pairwise) {

@@ -90,6 +90,7 @@
       poll_id: poll.id, state: poll.state, method: poll.method, options: poll.options || [],
       total_ballots: poll.total_ballots || 0, results: results === undefined ? null : results,
       ranking: ranking, log_head: poll.log_head || "",
+      online: poll.online || null, paper: poll.paper || null, verify_url: poll.verify_url || null,
       results_hidden: Boolean(poll.results_hidden) || results === null || results === undefined
     };
   }
@@ -181,6 +182,46 @@
     return wrap;
   }
 
+  // Online, paper and total side by side (the same table as the macro paper_breakdown).
+  function paperBreakdown(body, strings) {
+    var box = el("div");
+    var wrap = el("div", "table-wrap paper-breakdown");
+    var table = el("table");
+    table.appendChild(el("caption", null, strings.breakdown));
+    var head = el("tr");
+    [strings.option, strings.online, strings.paper, strings.total].forEach(function (text) {
+      var th = el("th", null, text);
+      th.setAttribute("scope", "col");
+      head.appendChild(th);
+    });
+    var thead = el("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var tbody = el("tbody");
+    function row(label, cells) {
+      var tr = el("tr");
+      var th = el("th", null, label);
+      th.setAttribute("scope", "row");
+      tr.appendChild(th);
+      cells.forEach(function (cell) { tr.appendChild(el("td", null, cell)); });
+      tbody.appendChild(tr);
+    }
+    if (CHOICE_METHODS.indexOf(body.method) !== -1) {
+      body.results.forEach(function (result, index) {
+        row(result.label || labelOf(body, result.option_id),
+            [body.online.results[index].count, body.paper.results[index].count, result.count]);
+      });
+    }
+    row(strings.ballots_row, [body.online.total_ballots, body.paper.total_ballots, body.total_ballots]);
+    table.appendChild(tbody);
+    wrap.appendChild(table);
+    box.appendChild(wrap);
+    var when = body.paper.entered_at ? new Date(body.paper.entered_at).toLocaleString() : "";
+    box.appendChild(el("p", "paper-entered meta",
+      fill(strings.paper_entered, { name: body.paper.entered_by || "\u2013", when: when })));
+    return box;
+  }
+
   function logHead(body, strings) {
     var box = el("div", "log-head");
     var first = el("p");
@@ -217,7 +258,15 @@
       root.appendChild(list);
       if (detailed && body.results && body.results.pairwise) { root.appendChild(pairwiseTable(body, strings)); }
     }
+    if (!body.results_hidden && body.paper && body.online) { root.appendChild(paperBreakdown(body, strings)); }
     if (body.state === "closed" && body.log_head) { root.appendChild(logHead(body, strings)); }
+    if (body.state === "closed" && body.verify_url) {
+      var verify = el("p", "verify-link");
+      var link = el("a", null, strings.verify);
+      link.setAttribute("href", body.verify_url);
+      verify.appendChild(link);
+      root.appendChild(verify);
+    }
     return root;
   }
 
@@ -228,6 +277,8 @@
     poll.total_ballots = tally.total_ballots;
     poll.results = tally.results === undefined ? null : tally.results;
     poll.ranking = tally.ranking || null;
+    poll.online = tally.online || null;
+    poll.paper = tally.paper || null;
     poll.results_hidden = poll.results === null;
     return true;
   }

@@ -19,7 +19,8 @@ from tests.helpers import bearer
 
 NS = "/live"
 POLL_KEYS = {"id", "question", "method", "max_choices", "results_visibility", "totals_only", "state", "options",
-             "my_ballot", "results", "ranking", "results_hidden", "total_ballots", "seq", "log_head"}
+             "my_ballot", "results", "ranking", "results_hidden", "total_ballots", "seq", "log_head", "online",
+             "paper", "verify_url"}
 
 
 @pytest.fixture

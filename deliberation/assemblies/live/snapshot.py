@@ -37,6 +37,9 @@ def poll_object(poll: Poll, view: str, *, participant: Participant | None = None
         "total_ballots": body["total_ballots"],
         "seq": current_seq(poll.id),
         "log_head": body["log_head"],
+        "online": body["online"],
+        "paper": body["paper"],
+        "verify_url": body["verify_url"],
     }
     if with_my_ballot:
         data["my_ballot"] = (None if my_ballot is None else

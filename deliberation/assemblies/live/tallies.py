@@ -109,9 +109,10 @@ def flush_dirty_tallies() -> int:
         poll = db.session.get(Poll, poll_id, populate_existing=True)
         if poll is None:
             continue
-        results, order = services.count_results(poll)
-        payload = {"poll_id": poll.id, "seq": seq, "total_ballots": poll.ballot_count, "results": results,
-                   "ranking": order}
+        body = services.combined_results(poll)
+        payload = {"poll_id": poll.id, "seq": seq, "total_ballots": body["total_ballots"],
+                   "results": body["results"], "ranking": body["ranking"], "online": body["online"],
+                   "paper": body["paper"]}
         for room in tally_rooms(poll):
             socketio.emit("tally", payload, to=room, namespace=NAMESPACE)
         sent += 1

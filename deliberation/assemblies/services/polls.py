@@ -21,6 +21,7 @@ from deliberation.assemblies.models import (
 )
 from deliberation.assemblies.receipts import GENESIS
 from deliberation.assemblies.services.common import require_manager, require_not_ended
+from deliberation.assemblies.services.paper import add_results, paper_batch, paper_public, paper_raw_results
 from deliberation.assemblies.voting import PollMethod, ranking, tally
 from deliberation.core import audit, clock
 from deliberation.core.errors import Conflict, Invalid, NotFound
@@ -147,31 +148,68 @@ def results_visible(poll: Poll, viewer_participant: Participant | None = None) -
     return False
 
 
-def count_results(poll: Poll) -> tuple[list | dict, list]:
-    """(results with labels, ranking) from the current ballots: one per participant, the last one counts."""
-    choices = db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id).order_by(Ballot.id))
-    raw = tally(poll.method, poll.option_ids, choices, max_choices=poll.max_choices)
-    order = ranking(poll.method, poll.option_ids, raw)
+def _labelled(poll: Poll, raw: list | dict) -> list | dict:
     if isinstance(raw, list):
         labels = {option.public_id: option.display_label for option in poll.options}
         raw = [{"option_id": row["option_id"], "label": labels[row["option_id"]],
                 **{key: value for key, value in row.items() if key != "option_id"}} for row in raw]
-    return raw, order
+    return raw
+
+
+def online_raw(poll: Poll) -> list | dict:
+    choices = db.session.scalars(select(Ballot.choice).where(Ballot.poll_id == poll.id).order_by(Ballot.id))
+    return tally(poll.method, poll.option_ids, choices, max_choices=poll.max_choices)
+
+
+def count_results(poll: Poll) -> tuple[list | dict, list]:
+    """(online results with labels, ranking) from the current ballots: one per participant, the last one counts."""
+    raw = online_raw(poll)
+    return _labelled(poll, raw), ranking(poll.method, poll.option_ids, raw)
+
+
+def combined_results(poll: Poll) -> dict:
+    """{total_ballots, results, ranking, online, paper}: `results` and `ranking` add the paper batch (if any)
+    to the online ballots; `online` = {total_ballots, results}; `paper` = {total_ballots, results,
+    entered_by, entered_at} or None."""
+    online = online_raw(poll)
+    batch = paper_batch(poll)
+    combined, paper = online, None
+    if batch is not None:
+        paper_rows = paper_raw_results(poll, batch)
+        combined = add_results(poll.method, online, paper_rows)
+        paper = {**paper_public(batch), "results": _labelled(poll, paper_rows)}
+    return {
+        "total_ballots": poll.ballot_count + (batch.ballots if batch is not None else 0),
+        "results": _labelled(poll, combined),
+        "ranking": ranking(poll.method, poll.option_ids, combined),
+        "online": {"total_ballots": poll.ballot_count, "results": _labelled(poll, online)},
+        "paper": paper,
+    }
+
+
+def verify_path(poll: Poll) -> str | None:
+    """The public verify page of the poll (None in totals-only mode: no log to check)."""
+    return None if poll.totals_only else f"/assemblies/polls/{poll.id}/verify"
 
 
 def _results_body(poll: Poll, visible: bool) -> dict:
-    results, order = count_results(poll) if visible else (None, None)
-    return {
+    body = {
         "poll_id": poll.id,
         "state": poll.state.value,
         "method": poll.method.value,
         "options": [{"id": option.public_id, "label": option.display_label} for option in poll.options],
         "total_ballots": poll.ballot_count,
-        "results": results,
-        "ranking": order,
+        "results": None,
+        "ranking": None,
+        "online": None,
+        "paper": None,
         "log_head": poll.log_head,
         "results_hidden": not visible,
+        "verify_url": verify_path(poll),
     }
+    if visible:  # hidden results hide the paper batch too (after_close holds for paper counts)
+        body.update(combined_results(poll))
+    return body
 
 
 def poll_results(poll: Poll, *, viewer_participant: Participant | None = None, viewer=None) -> dict:
