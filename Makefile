@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench lint install vendor translations extract-messages browser clean
+.PHONY: run test bench bench-live lint install vendor translations extract-messages browser clean
 
 run: install
 	$(BIN)/deliberation db upgrade
@@ -17,6 +17,9 @@ test: install browser
 
 bench: install
 	$(BIN)/python bench/proposals_pages.py
+
+bench-live: install
+	$(BIN)/python bench/live_votes.py --sizes 500 1000 2000 --setups sqlite postgres --processes 3
 
 lint: install
 	$(BIN)/ruff check deliberation tests bench
