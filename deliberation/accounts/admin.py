@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from deliberation.accounts import policies, services
 from deliberation.accounts.forms import RoleForm
-from deliberation.accounts.views import attach_errors, bp
+from deliberation.accounts.views import bp
 from deliberation.consultations.models import Consultation
 from deliberation.core.errors import DomainError, get_or_404
 from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db
 from deliberation.web.access import current_actor, restricted_to
+from deliberation.web.forms import attach_errors
 
 USERS_PER_PAGE = 25
 admin_only = restricted_to(policies.can_view_admin)

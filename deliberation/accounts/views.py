@@ -33,6 +33,7 @@ from deliberation.core.errors import MESSAGES, DomainError, get_or_404
 from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import limiter
 from deliberation.web.access import current_actor
+from deliberation.web.forms import attach_errors
 from deliberation.web.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -49,19 +50,6 @@ def login_rate_limit() -> str:
 
 def register_rate_limit() -> str:
     return current_app.config["ACCOUNTS_REGISTER_RATE_LIMIT"]
-
-
-def attach_errors(form, error: DomainError, *, default_field: str | None = None) -> None:
-    """Show a service's refusal next to the fields it names (or `default_field`, or the whole form)."""
-    fields = error.to_dict().get("fields") or {}
-    if not fields:
-        fields = {default_field or "_form": [error.message]}
-    for name, messages in fields.items():
-        target = form[name] if name in form else None
-        if target is None:
-            form.form_errors.append(" ".join(messages))
-        else:
-            target.errors = [*target.errors, *messages]
 
 
 def _begin_signed_in_session(user: User, key: str) -> None:

@@ -12,7 +12,6 @@ from functools import wraps
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy.exc import OperationalError
 
 from deliberation.api.common import ErrorSchema, actor_or_none, require_user
 from deliberation.assemblies import policies, services
@@ -32,13 +31,12 @@ from deliberation.assemblies.schemas import (
 )
 from deliberation.consultations.models import Consultation
 from deliberation.core.errors import Invalid, NotFound
-from deliberation.core.transaction import unit_of_work
+from deliberation.core.transaction import retry_when_locked, unit_of_work
 from deliberation.extensions import db
 
 bp = Blueprint("api_assemblies", __name__, url_prefix="/api/v1", description="live assemblies and polls")
 
 DEVICE_HEADER = "X-Device-Token"
-VOTE_ATTEMPTS = 5
 ASSEMBLY_FIELDS = ("id", "title", "consultation_id", "mode", "state", "starts_at", "join_code",
                    "requires_sign_in", "quorum")
 
@@ -234,20 +232,12 @@ class PollVotes(MethodView):
         `ballot_id` is a UUID made by the client: sending the same one again answers 200 with the same
         receipt and counts once. A new ballot_id replaces the device's previous ballot (the last counts).
         """
-        for attempt in range(VOTE_ATTEMPTS):
-            try:
-                with unit_of_work():
-                    # Lock first: on SQLite, a transaction that read before another vote committed could
-                    # not write any more.
-                    poll = services.lock_poll(poll_id)
-                    if not policies.can_view_poll(actor_or_none(), poll):
-                        raise NotFound()
-                    participant = _device_participant(poll, required=True)
-                    receipt, created = services.submit_ballot(poll, participant, ballot_id=data["ballot_id"],
-                                                              choice=data["choice"])
-                break
-            except OperationalError as error:
-                # SQLite only: this request read a snapshot another vote made stale; start again.
-                if "locked" not in str(error.orig) or attempt == VOTE_ATTEMPTS - 1:
-                    raise
+        def vote():
+            poll = services.lock_poll(poll_id)  # first, so that the SQLite transaction reads nothing stale
+            if not policies.can_view_poll(actor_or_none(), poll):
+                raise NotFound()
+            participant = _device_participant(poll, required=True)
+            return services.submit_ballot(poll, participant, ballot_id=data["ballot_id"], choice=data["choice"])
+
+        receipt, created = retry_when_locked(vote)
         return {"ok": True, "receipt": receipt}, 201 if created else 200

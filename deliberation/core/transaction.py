@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import current_app, g
+from sqlalchemy.exc import OperationalError
 
 from deliberation.extensions import db
+
+T = TypeVar("T")
 
 
 def _state() -> dict:
@@ -46,6 +50,22 @@ def _drain(state: dict) -> None:
             callback()
         except Exception:  # a failed e-mail or emit must not undo what was committed
             current_app.logger.exception("after-commit callback failed")
+
+
+def retry_when_locked(work: Callable[[], T], *, attempts: int = 5) -> T:
+    """Run `work` in its own unit of work, again when SQLite says the database is locked.
+
+    On SQLite a transaction that read before another writer committed cannot write any more; starting it again
+    is the fix. PostgreSQL waits on row locks instead, so there the first attempt is the only one.
+    """
+    for attempt in range(attempts):
+        try:
+            with unit_of_work():
+                return work()
+        except OperationalError as error:
+            if "locked" not in str(error.orig) or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def after_commit(callback: Callable[[], None]) -> None:

@@ -5,23 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import flash, request
+from flask import request
 from flask_wtf import FlaskForm
 
-from deliberation.core.errors import Invalid
+from deliberation.core.errors import DomainError, Invalid
 from deliberation.core.transaction import unit_of_work
 
 T = TypeVar("T")
 
 
-def attach_errors(form: FlaskForm, error: Invalid) -> None:
-    """The service's field errors next to the matching fields; any other message as a flash above the form."""
-    for name, messages in (error.fields or {"": [error.message]}).items():
+def attach_errors(form: FlaskForm, error: DomainError, *, default_field: str | None = None) -> None:
+    """A service's refusal in the form: field errors next to their fields; a refusal that names no field goes
+    to `default_field` when given; anything else into the form's own errors, which the error summary shows."""
+    fields = error.to_dict().get("fields") or {default_field or "": [error.message]}
+    for name, messages in fields.items():
         if name in form:
-            form[name].errors.extend(str(message) for message in messages)
+            form[name].errors = [*form[name].errors, *(str(message) for message in messages)]
         else:
-            for message in messages:
-                flash(str(message), "error")
+            form.form_errors.extend(str(message) for message in messages)
 
 
 def save_form(form: FlaskForm, save: Callable[[], T]) -> T | None:

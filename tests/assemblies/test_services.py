@@ -205,7 +205,8 @@ def test_same_ballot_id_twice_stores_one_ballot_and_answers_the_same_receipt(pol
     participant = ParticipantFactory(assembly=poll.assembly)
     ballot_id = new_ballot_id()
     first = services.cast_vote(poll, participant, ballot_id=ballot_id, choice=poll.options[0].id)
-    second = services.submit_ballot(poll, participant, ballot_id=ballot_id, choice=poll.options[2].id)
+    second = services.submit_ballot(services.lock_poll(poll.id), participant, ballot_id=ballot_id,
+                                    choice=poll.options[2].id)
     assert second == (first, False)
     assert db.session.scalar(select(db.func.count()).select_from(BallotLogEntry)
                              .where(BallotLogEntry.poll_id == poll.id)) == 1
@@ -248,7 +249,8 @@ def test_concurrent_duplicate_falls_back_to_the_stored_ballot(poll, monkeypatch)
         return None if len(calls) == 1 else real_lookup(poll_, ballot_id_)
 
     monkeypatch.setattr(services.ballots, "_logged_receipt", late_lookup)
-    assert services.submit_ballot(poll, participant, ballot_id=ballot_id, choice=poll.options[0].id) == (
+    locked = services.lock_poll(poll.id)
+    assert services.submit_ballot(locked, participant, ballot_id=ballot_id, choice=poll.options[0].id) == (
         stored, False)
     assert db.session.scalar(select(db.func.count()).select_from(Ballot).where(Ballot.poll_id == poll.id)) == 1
     assert poll.log_length == 1

@@ -10,7 +10,6 @@ from flask import current_app, g, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from marshmallow import Schema, fields
-from sqlalchemy.exc import OperationalError
 
 from deliberation.accounts.models import User
 from deliberation.accounts.sessions import user_for_token
@@ -21,12 +20,11 @@ from deliberation.assemblies.models import AssemblyState, Participant
 from deliberation.assemblies.schemas import ID, CastVoteSchema
 from deliberation.core.errors import MESSAGES, DomainError, Forbidden, NotFound
 from deliberation.core.realtime import end_event, socket_event
-from deliberation.core.transaction import unit_of_work
+from deliberation.core.transaction import retry_when_locked, unit_of_work
 from deliberation.extensions import db, socketio
 
 NAMESPACE = tallies.NAMESPACE
 SESSION_KEY = "live"
-VOTE_ATTEMPTS = 5
 ROLES = {None: PARTICIPANT, "participant": PARTICIPANT, SCREEN: SCREEN, CONSOLE: CONSOLE}
 
 
@@ -167,20 +165,15 @@ def cast_vote(data: dict) -> dict:
     live = _socket()
     if live["role"] != PARTICIPANT:
         raise Forbidden("forbidden")
-    for attempt in range(VOTE_ATTEMPTS):
-        try:
-            with unit_of_work():
-                poll = services.lock_poll(data["poll_id"])
-                if poll.assembly_id != live["assembly_id"] or not policies.can_view_poll(None, poll):
-                    raise NotFound()
-                receipt, _created = services.submit_ballot(poll, _participant(live), ballot_id=data["ballot_id"],
-                                                           choice=data["choice"])
-            return {"ok": True, "receipt": receipt}
-        except OperationalError as error:
-            # SQLite only: this vote read a snapshot another vote made stale; start again.
-            if "locked" not in str(error.orig) or attempt == VOTE_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+
+    def vote():
+        poll = services.lock_poll(data["poll_id"])
+        if poll.assembly_id != live["assembly_id"] or not policies.can_view_poll(None, poll):
+            raise NotFound()
+        return services.submit_ballot(poll, _participant(live), ballot_id=data["ballot_id"], choice=data["choice"])
+
+    receipt, _created = retry_when_locked(vote)
+    return {"ok": True, "receipt": receipt}
 
 
 @socket_event(PollRefSchema)
