@@ -30,7 +30,7 @@ from deliberation.assemblies.schemas import (
     VoteReceiptSchema,
 )
 from deliberation.consultations.models import Consultation
-from deliberation.core.errors import Invalid, NotFound
+from deliberation.core.errors import MESSAGES, Invalid, NotFound
 from deliberation.core.transaction import retry_when_locked, unit_of_work
 from deliberation.extensions import db
 
@@ -88,7 +88,8 @@ class Assemblies(MethodView):
         if data["consultation_id"] is not None:
             consultation = db.session.get(Consultation, data["consultation_id"])
             if consultation is None:
-                raise Invalid("unknown_consultation", fields={"consultation_id": ["unknown_consultation"]})
+                raise Invalid("unknown_consultation",
+                              fields={"consultation_id": [str(MESSAGES["unknown_consultation"])]})
         with unit_of_work():
             assembly = services.create_assembly(
                 actor, title=data["title"], consultation=consultation, mode=data["mode"],
@@ -147,7 +148,7 @@ class AssemblyPolls(MethodView):
                                None)
             if agenda_item is None:
                 raise Invalid("agenda_item_not_in_assembly",
-                              fields={"agenda_item_id": ["agenda_item_not_in_assembly"]})
+                              fields={"agenda_item_id": [str(MESSAGES["agenda_item_not_in_assembly"])]})
         with unit_of_work():
             poll = services.create_poll(
                 assembly, actor, question=data["question"], method=data["method"], options=data["options"],

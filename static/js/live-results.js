@@ -216,7 +216,7 @@
     table.appendChild(tbody);
     wrap.appendChild(table);
     box.appendChild(wrap);
-    var when = body.paper.entered_at ? new Date(body.paper.entered_at).toLocaleString() : "";
+    var when = body.paper.entered_at ? new Date(body.paper.entered_at).toLocaleString(document.documentElement.lang) : "";
     box.appendChild(el("p", "paper-entered meta",
       fill(strings.paper_entered, { name: body.paper.entered_by || "\u2013", when: when })));
     return box;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deliberation.assemblies import receipts
-from deliberation.assemblies.models import AssemblyState, PollState, ResultsVisibility
+from deliberation.assemblies.models import AssemblyState, Poll, PollState, ResultsVisibility
 from deliberation.assemblies.voting import PollMethod
 from deliberation.core.audit import AuditEntry
 from deliberation.extensions import db
@@ -128,6 +128,20 @@ def test_poll_commands_need_a_facilitator(client):
                        json={"question": "Q", "method": "yes_no", "results_visibility": "live"}), 403, "forbidden")
     _error(client.post("/api/v1/polls/999999/close", headers=bearer(UserFactory(roles=["facilitator"]))),
            404, "not_found")
+    open_poll = PollFactory(state=PollState.OPEN)
+    _error(client.post(f"/api/v1/polls/{open_poll.id}/close"), 401, "authentication_required")
+    _error(client.post(f"/api/v1/polls/{open_poll.id}/close", headers=bearer(UserFactory())), 403, "forbidden")
+    _error(client.post(f"/api/v1/assemblies/{poll.assembly_id}/polls",
+                       json={"question": "Q", "method": "yes_no", "results_visibility": "live"}),
+           401, "authentication_required")
+    assert db.session.get(Poll, open_poll.id).state == PollState.OPEN
+
+
+def test_a_draft_is_not_found_by_those_who_do_not_run_it(client):
+    draft = PollFactory(state=PollState.DRAFT)
+    for headers in ({}, bearer(UserFactory())):
+        _error(client.get(f"/api/v1/polls/{draft.id}/results", headers=headers), 404, "not_found")
+        _error(client.get(f"/api/v1/polls/{draft.id}/ballots", headers=headers), 404, "not_found")
 
 
 # Joining and voting

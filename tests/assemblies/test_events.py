@@ -369,3 +369,16 @@ def test_with_several_workers_one_tally_per_poll_per_interval(app, live, monkeyp
     assert tallies.flush_dirty_tallies() == 0  # the lock holds: postponed, not lost
     redis_client().delete(f"{redis_prefix()}tally-lock:{poll.id}")  # the interval passed
     assert tallies.flush_dirty_tallies() == 1
+
+
+def test_polls_of_another_assembly_or_drafts_are_not_found_on_every_event(app, live, facilitator):
+    assembly = AssemblyFactory()
+    draft = PollFactory(assembly=assembly, state=PollState.DRAFT)
+    foreign = PollFactory(state=PollState.OPEN)
+    phone = connect(app, live, join_code=assembly.join_code)
+    console = connect(app, live, join_code=assembly.join_code, role="console",
+                      token=bearer(facilitator)["Authorization"].split()[1])
+    assert ack(phone, "get_results", {"poll_id": foreign.id})["error"]["code"] == "not_found"
+    assert ack(phone, "get_results", {"poll_id": draft.id})["error"]["code"] == "not_found"
+    assert ack(console, "close_poll", {"poll_id": foreign.id})["error"]["code"] == "not_found"
+    assert db.session.get(Poll, foreign.id).state == PollState.OPEN

@@ -1,0 +1,139 @@
+"""Who may NOT call a route: every page and action that is not public sends an anonymous visitor to the
+sign-in page and refuses a signed-in resident (403), changing nothing. One matrix over every module, so a new
+route gets its refusal test by being added here."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from deliberation.assemblies import services as assembly_services
+from deliberation.assemblies.models import PollState
+from deliberation.core.audit import AuditEntry
+from deliberation.extensions import db
+from tests.conftest import csrf_token_from
+from tests.factories import (
+    AssemblyFactory,
+    CityContractFactory,
+    ConsultationFactory,
+    OrganisationFactory,
+    PollFactory,
+    PriorityAreaFactory,
+    PriorityFactory,
+    ProposalFactory,
+    UserFactory,
+)
+from tests.helpers import commit_setup, sign_in
+
+# (method, path template); the templates are filled from the `world` fixture.
+ADMIN_ONLY = [
+    ("GET", "/admin"),
+    ("GET", "/admin/consultations"),
+    ("POST", "/admin/consultations/new"),
+    ("POST", "/admin/consultations/{consultation}/edit"),
+    ("POST", "/admin/consultations/{consultation}/phases"),
+    ("POST", "/admin/consultations/{consultation}/phases/{phase}/edit"),
+    ("POST", "/admin/consultations/{consultation}/phases/{phase}/delete"),
+    ("GET", "/admin/territory/"),
+    ("POST", "/admin/territory/organisations/new"),
+    ("POST", "/admin/territory/organisations/{organisation}/edit"),
+    ("POST", "/admin/territory/contracts/new"),
+    ("POST", "/admin/territory/contracts/{contract}/edit"),
+    ("POST", "/admin/territory/contracts/{contract}/areas/new"),
+    ("POST", "/admin/territory/areas/{area}/edit"),
+    ("POST", "/admin/territory/contracts/{contract}/priorities/new"),
+    ("POST", "/admin/territory/priorities/{priority}/edit"),
+    ("GET", "/admin/users"),
+    ("GET", "/admin/users/{user}"),
+    ("POST", "/admin/users/{user}/roles"),
+    ("POST", "/admin/users/{user}/roles/revoke"),
+]
+FACILITATOR_ONLY = [
+    ("GET", "/assemblies/"),
+    ("POST", "/assemblies/new"),
+    ("GET", "/assemblies/{assembly}/console"),
+    ("POST", "/assemblies/{assembly}/start"),
+    ("POST", "/assemblies/{assembly}/end"),
+    ("POST", "/assemblies/{assembly}/agenda"),
+    ("POST", "/assemblies/{assembly}/polls"),
+    ("POST", "/assemblies/{assembly}/polls/{draft_poll}/open"),
+    ("POST", "/assemblies/{assembly}/polls/{open_poll}/close"),
+    ("POST", "/assemblies/{assembly}/polls/{open_poll}/paper"),
+]
+SIGNED_IN_ONLY = [
+    ("GET", "/account"),
+    ("GET", "/account/data.json"),
+    ("POST", "/account/profile"),
+    ("POST", "/account/password"),
+    ("POST", "/account/tokens"),
+    ("POST", "/account/delete"),
+    ("GET", "/notifications/"),
+    ("POST", "/notifications/read-all"),
+    ("GET", "/my/proposals"),
+    ("POST", "/consultations/{consultation}/proposals/new"),
+    ("POST", "/proposals/{proposal}/withdraw"),
+    ("POST", "/proposals/{proposal}/support"),
+    ("POST", "/proposals/{proposal}/unsupport"),
+    ("POST", "/proposals/{proposal}/comments"),
+    ("POST", "/proposals/{proposal}/edit"),
+]
+
+
+@pytest.fixture
+def world(db_session):
+    organisation = OrganisationFactory()
+    contract = CityContractFactory(organisation=organisation)
+    consultation = ConsultationFactory(contract=contract)
+    assembly = AssemblyFactory(consultation_id=consultation.id)
+    draft_poll = PollFactory(assembly=assembly, state=PollState.DRAFT)
+    open_poll = PollFactory(assembly=assembly, state=PollState.OPEN)
+    ids = {
+        "organisation": organisation.id, "contract": contract.id, "consultation": consultation.id,
+        "phase": consultation.phases[0].id, "area": PriorityAreaFactory(contract=contract).id,
+        "priority": PriorityFactory(contract=contract).id, "user": UserFactory().id,
+        "assembly": assembly.id, "draft_poll": draft_poll.id, "open_poll": open_poll.id,
+        "proposal": ProposalFactory(consultation=consultation).id,
+    }
+    commit_setup()
+    return ids
+
+
+def _call(client, method: str, path: str):
+    if method == "GET":
+        return client.get(path)
+    token = csrf_token_from(client.get("/"))
+    return client.post(path, data={"csrf_token": token})
+
+
+def _audit_count() -> int:
+    return db.session.scalar(select(func.count(AuditEntry.id)))
+
+
+@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY + SIGNED_IN_ONLY)
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, method, template):
+    response = _call(client, method, template.format(**world))
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY)
+def test_residents_are_refused_and_nothing_changes(client, world, method, template):
+    sign_in(client, UserFactory())
+    before = _audit_count()
+    response = _call(client, method, template.format(**world))
+    assert response.status_code == 403
+    assert _audit_count() == before
+    assembly = assembly_services.get_assembly(world["assembly"])
+    assert {poll.id: poll.state for poll in assembly.polls} == {
+        world["draft_poll"]: PollState.DRAFT, world["open_poll"]: PollState.OPEN}
+
+
+@pytest.mark.parametrize("action", ["open", "close", "paper"])
+def test_a_poll_of_another_assembly_is_not_found_from_this_console(client, world, action):
+    facilitator = UserFactory(roles=["facilitator"])
+    foreign = PollFactory(state=PollState.OPEN)
+    commit_setup()
+    sign_in(client, facilitator)
+    response = _call(client, "POST", f"/assemblies/{world['assembly']}/polls/{foreign.id}/{action}")
+    assert response.status_code == 404
+    assert assembly_services.get_poll(foreign.id).state == PollState.OPEN
