@@ -69,8 +69,12 @@ def index(consultation_id: int):
     result = services.list_proposals(consultation, viewer=_viewer(), seed=seed, page=page, per_page=per_page,
                                      **filters)
     link_args = {name: value for name, value in filters.items() if value}
+    # Lists and sort chosen (or refused) stay unfolded, so the visitor sees what narrows the list.
+    narrowed = (any(filters[name] for name in ("area_id", "priority_id", "kind", "status"))
+                or filters["sort"] != "recent" or any(field.errors for field in form if field.name != "q"))
     return render_template("proposals/index.html", consultation=consultation, form=form, page=result,
-                           link_args=link_args, filtered=any(v for k, v in filters.items() if k != "sort"))
+                           link_args=link_args, filtered=any(v for k, v in filters.items() if k != "sort"),
+                           narrowed=narrowed)
 
 
 @bp.route("/consultations/<int:consultation_id>/proposals/new", methods=["GET", "POST"])

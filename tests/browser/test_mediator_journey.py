@@ -89,7 +89,9 @@ def test_visitor_filters_sorts_and_pages_through_the_proposals(page, live_server
     open_proposal_list(page)
     expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)
 
-    # Proposals only, the most supported first: more than a page of them.
+    # Proposals only, the most supported first: more than a page of them. On a phone the lists are folded.
+    expect(page.get_by_label("Type", exact=True)).to_be_hidden()
+    page.get_by_text("Filtrer et trier").click()
     page.get_by_label("Type", exact=True).select_option(label="Proposition")
     page.get_by_label("Trier par").select_option(label="Les plus soutenues")
     send(page, "Afficher")
