@@ -3,7 +3,8 @@
 For each set-up the script starts the production server itself (gunicorn + gevent, fresh database), creates a
 facilitator with `deliberation users create`, then, through the REST API, an assembly and an open single-choice
 poll whose results are `live`. For each N it restarts the server (clean CPU and memory figures), forks K load
-processes, each with N/K python-socketio clients (WebSocket transport only) that connect with
+processes, each running N/K python-socketio asyncio clients on one event loop (WebSocket transport only; the
+threaded client's two threads per phone made the load processes, not the server, the bottleneck) that connect with
 `auth={"join_code": …}` and keep the device token of their snapshot. When every phone is connected (a barrier
 across the processes), every phone emits `cast_vote` (uuid4 ballot_id, random option) with an ack callback, as
 fast as each process can; every phone records each `tally` it receives with its arrival time (time.time(): one
@@ -30,8 +31,9 @@ Figures, per N:
 
     .venv/bin/python bench/live_votes.py [--sizes 500 1000 2000] [--setups sqlite postgres] [--processes 3]
 
-K = 3 load processes by default: on 2 vCPU shared with the server, N = 500 gave the same votes/s with K = 3, 4
-and 8 (≈ 105–110/s) and a little less with K = 2 (≈ 87/s); no load process went above 40 % of a core.
+K = 3 load processes by default; each stays under 25 % of a core at N = 2,000 ("load CPU %"), so the server
+sets the pace. `--profile` records the server with py-spy during each burst (collapsed stacks; py-spy sees one
+greenlet at a time, so read it as a rough split, not exact shares).
 
 The `postgres` set-up runs two workers on PostgreSQL (database deliberation_live_bench, created and dropped
 here) with DELIBERATION_MESSAGE_QUEUE=redis://127.0.0.1:6379/6.
@@ -67,7 +69,7 @@ REDIS_URL = "redis://127.0.0.1:6379/6"
 NS = "/live"
 OPEN_FILES = 65536
 EMAIL, PASSWORD = "animation@bench.example.org", "bench-password-" + secrets.token_hex(8)
-CONNECT_THREADS = 8  # concurrent connects per load process
+CONNECT_CONCURRENCY = 8  # concurrent connects per load process
 ACK_TIMEOUT_S = 60
 TALLY_TIMEOUT_S = 30
 TARGETS = {1000: "all acked, 0 disconnect, p99 vote→every phone ≤ 500 ms",
@@ -80,6 +82,9 @@ def parse_args():
     parser.add_argument("--setups", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
     parser.add_argument("--processes", type=int, default=3, help="load processes (K)")
     parser.add_argument("--keep-logs", action="store_true", help="print the server log directory")
+    parser.add_argument("--profile", action="store_true",
+                        help="record the server's stacks with py-spy during each burst (collapsed stacks in the "
+                             "log directory; implies --keep-logs)")
     return parser.parse_args()
 
 
@@ -241,97 +246,102 @@ class Sampler(threading.Thread):
 
 def load_process(index: int, count: int, url: str, join_code: str, poll_id: int, option_ids: list,
                  ready, go, target, results) -> None:
-    """`count` phones: connect, report ready, wait for `go`, vote, wait for the tallies, report."""
+    """`count` phones on one asyncio loop: connect, report ready, wait for `go`, vote, wait for the tallies."""
+    import asyncio
     import logging
-
-    import socketio
 
     for name in ("engineio.client", "socketio.client"):  # disconnects are counted, not logged per phone
         logging.getLogger(name).setLevel(logging.CRITICAL)
     raise_open_files()
+    asyncio.run(_load_phones(index, count, url, join_code, poll_id, option_ids, ready, go, target, results))
+    results.close()
+    results.join_thread()  # flush the queue before leaving
+    os._exit(0)  # do not wait for the clients' tasks
+
+
+async def _load_phones(index: int, count: int, url: str, join_code: str, poll_id: int, option_ids: list,
+                       ready, go, target, results) -> None:
+    import asyncio
+
+    import socketio
+
     rng = random.Random(index)
+    loop = asyncio.get_running_loop()
     phones, connect_times, failures = [], [], []
-    lock = threading.Lock()
+    closing = False
+    acked_count = [0]
+    all_acked = asyncio.Event()
 
     class Phone:
         def __init__(self):
-            self.tallies, self.snapshot, self.disconnects = [], threading.Event(), 0
-            self.device_token = None
+            self.tallies, self.snapshot, self.disconnects = [], asyncio.Event(), 0
             self.sent = self.acked = None
             self.ok = False
-            self.client = socketio.Client(reconnection=False, request_timeout=30)
+            self.client = socketio.AsyncClient(reconnection=False, request_timeout=30)
             self.client.on("snapshot", self.on_snapshot, namespace=NS)
-            self.client.on("tally", lambda data: self.tallies.append((time.time(), data["total_ballots"])),
-                           namespace=NS)
+            self.client.on("tally", self.on_tally, namespace=NS)
             self.client.on("disconnect", self.on_disconnect, namespace=NS)
 
-        def on_snapshot(self, data):
-            self.device_token = (data.get("participant") or {}).get("device_token")
+        async def on_snapshot(self, data):
             self.snapshot.set()
 
-        def on_disconnect(self, *args):
-            if not closing.is_set():
+        async def on_tally(self, data):
+            self.tallies.append((time.time(), data["total_ballots"]))
+
+        async def on_disconnect(self, *args):
+            if not closing:
                 self.disconnects += 1
 
-        def on_ack(self, answer):
+        async def on_ack(self, answer):
             self.acked, self.ok = time.time(), bool(answer and answer.get("ok"))
-            with lock:
-                acked_count[0] += 1
+            acked_count[0] += 1
+            if acked_count[0] == len(phones):
+                all_acked.set()
 
-    closing = threading.Event()
-    acked_count = [0]
+    connecting = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
-    def connect_one(_):
+    async def connect_one():
         phone = Phone()
-        started = time.time()
-        try:
-            phone.client.connect(url, namespaces=[NS], auth={"join_code": join_code}, transports=["websocket"],
-                                 wait_timeout=30)
-            if not phone.snapshot.wait(30):
-                raise TimeoutError("no snapshot")
-        except Exception as error:  # noqa: BLE001 - counted and reported
-            failures.append(repr(error)[:120])
-            return
-        with lock:
-            connect_times.append(time.time() - started)
-            phones.append(phone)
+        async with connecting:
+            started = time.time()
+            try:
+                await phone.client.connect(url, namespaces=[NS], auth={"join_code": join_code},
+                                           transports=["websocket"], wait_timeout=30)
+                await asyncio.wait_for(phone.snapshot.wait(), 30)
+            except Exception as error:  # noqa: BLE001 - counted and reported
+                failures.append(repr(error)[:120])
+                return
+        connect_times.append(time.time() - started)
+        phones.append(phone)
 
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(CONNECT_THREADS) as pool:
-        list(pool.map(connect_one, range(count)))
+    await asyncio.gather(*(connect_one() for _ in range(count)))
     ready.put((index, len(phones)))
-    if not go.wait(120):
+    if not await loop.run_in_executor(None, go.wait, 120):
         results.put((index, None))
         return
     cpu_at_go, wall_at_go = sum(os.times()[:2]), time.time()
     for phone in phones:
         phone.sent = time.time()
-        phone.client.emit("cast_vote", {"poll_id": poll_id, "ballot_id": str(uuid.uuid4()),
-                                        "choice": rng.choice(option_ids)}, namespace=NS, callback=phone.on_ack)
-    deadline = time.monotonic() + ACK_TIMEOUT_S
-    while acked_count[0] < len(phones) and time.monotonic() < deadline:
-        time.sleep(0.02)
+        await phone.client.emit("cast_vote", {"poll_id": poll_id, "ballot_id": str(uuid.uuid4()),
+                                              "choice": rng.choice(option_ids)}, namespace=NS,
+                                callback=phone.on_ack)
+    try:
+        await asyncio.wait_for(all_acked.wait(), ACK_TIMEOUT_S)
+    except TimeoutError:
+        pass
     results.put((index, "acks", [(p.sent, p.acked, p.ok) for p in phones]))
     try:
-        wanted = target.get(timeout=ACK_TIMEOUT_S + 30)
+        wanted = await loop.run_in_executor(None, lambda: target.get(timeout=ACK_TIMEOUT_S + 30))
     except queue.Empty:
         wanted = len(phones)
     deadline = time.monotonic() + TALLY_TIMEOUT_S
     while time.monotonic() < deadline and not all(p.tallies and max(t[1] for t in p.tallies) >= wanted
                                                   for p in phones):
-        time.sleep(0.05)
-    closing.set()
+        await asyncio.sleep(0.05)
+    closing = True
     load_cpu = 100 * (sum(os.times()[:2]) - cpu_at_go) / (time.time() - wall_at_go)
     results.put((index, "tallies", connect_times, failures, [p.tallies for p in phones],
                  sum(p.disconnects for p in phones), load_cpu))
-    for phone in phones:
-        try:
-            phone.client.disconnect()
-        except Exception:  # noqa: BLE001, S110 - the run is over
-            pass
-    results.close()
-    results.join_thread()  # flush the queue before leaving without waiting for the clients' threads
-    os._exit(0)  # do not wait for the clients' threads
 
 
 # -- one run ------------------------------------------------------------------------------------------------
@@ -367,7 +377,20 @@ def every_phone_latencies(acks: list[tuple], tallies: list[list[tuple]]) -> tupl
     return latencies, unseen
 
 
-def run_once(server: Server, size: int, processes: int) -> dict:
+def start_profiler(server: Server, size: int) -> subprocess.Popen | None:
+    """py-spy on every server worker (gevent greenlets show as one thread) until the run stops it."""
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        print("--profile: py-spy is not installed (pip install py-spy)", file=sys.stderr)
+        return None
+    worker = server.pids()[-1]
+    output = server.workdir / f"profile-{server.setup}-{size}.txt"
+    return subprocess.Popen([str(spy), "record", "--pid", str(worker), "--rate", "250", "--format", "raw",
+                             "--output", str(output)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run_once(server: Server, size: int, processes: int, profile: bool = False) -> dict:
     server.start(size)
     loadavg = os.getloadavg()[0]  # other work on the machine competes with the server and the phones
     sampler = Sampler(server)
@@ -387,6 +410,7 @@ def run_once(server: Server, size: int, processes: int) -> dict:
         connected = sum(ready.get(timeout=60 + size / 10)[1] for _ in workers)
         connect_wall = time.time() - connect_started
         time.sleep(1)  # let the attendance tallies of the connections pass
+        profiler = start_profiler(server, size) if profile else None
         go.set()
         acks = []
         for _ in workers:
@@ -406,6 +430,9 @@ def run_once(server: Server, size: int, processes: int) -> dict:
             worker.join(timeout=10)
             if worker.is_alive():
                 worker.kill()
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+            profiler.wait(timeout=30)
     finally:
         sampler.stopped.set()
         sampler.join()
@@ -468,13 +495,13 @@ def main() -> None:
         try:
             server.prepare_database()
             for size in args.sizes:
-                rows.append(run_once(server, size, args.processes))
+                rows.append(run_once(server, size, args.processes, profile=args.profile))
         finally:
             server.stop()
             if setup == "postgres":
                 recreate_postgres(create=False)
         print_table(setup, args.processes, rows)
-        if args.keep_logs:
+        if args.keep_logs or args.profile:
             print(f"Server logs: {workdir}")
 
 

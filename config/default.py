@@ -63,6 +63,10 @@ MAIL_PASSWORD = ""
 
 # Milliseconds between two tallies of the same poll sent to phones (coalescing).
 ASSEMBLIES_TALLY_INTERVAL_MS = 200
+# Seconds between two re-sends of the tallies that changed, which heal what a stopped Redis kept from phones (0: never).
+ASSEMBLIES_TALLY_REFRESH_S = 2
+# Seconds a participant waits between two questions from the room (0: no wait).
+ASSEMBLIES_QUESTION_INTERVAL_S = 20
 
 # Session cookie only over HTTPS (set True in production).
 SESSION_COOKIE_SECURE = False

@@ -8,6 +8,7 @@ from flask_login import current_user
 from deliberation import accounts, assemblies, consultations, notifications, proposals, territories, web
 from deliberation import api as api_module
 from deliberation.core.config import PROJECT_ROOT, load_config
+from deliberation.core.realtime import client_manager
 from deliberation.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 
@@ -48,7 +49,7 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         async_mode="gevent",
-        message_queue=config["MESSAGE_QUEUE"] or None,
+        client_manager=client_manager(config["MESSAGE_QUEUE"]),
         cors_allowed_origins=[config["BASE_URL"]] if config["ENV"] == "production" else "*",
         logger=False,
         engineio_logger=False,

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from deliberation.assemblies.models import (
     QUESTION_MAX_LENGTH,
+    TIMER_LABEL_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     AssemblyMode,
+    QuestionModeration,
+    QuestionState,
     ResultsVisibility,
 )
 from deliberation.assemblies.voting import PollMethod
@@ -136,3 +147,64 @@ def paper_counts(form, poll) -> tuple[dict, dict[str, str]]:
             counts[key] = form[paper_field_name(option)].data
             fields[key] = paper_field_name(option)
     return counts, fields
+
+
+# Questions from the room, speakers and timer: the console's forms without JavaScript (the socket does the same).
+
+QUESTION_MODERATION_LABELS = {
+    QuestionModeration.POST: _l("Post-moderation: questions appear at once, you can hide them afterwards"),
+    QuestionModeration.PRE: _l("Pre-moderation: questions wait for your approval before they appear"),
+}
+
+
+class RoomForm(FlaskForm):
+    """The console's small room forms, several on one page: the app-wide CSRFProtect checks their token (a plain
+    `csrf_token` field, as post_button sends it), so they carry no prefixed one of their own."""
+
+    class Meta:
+        csrf = False
+
+
+class QuestionModerationForm(RoomForm):
+    mode = RadioField(_l("Moderation of questions"),
+                      choices=[(mode.value, label) for mode, label in QUESTION_MODERATION_LABELS.items()],
+                      validators=[InputRequired()])
+
+
+class DurationMixin:
+    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=0, max=240)])
+    seconds = IntegerField(_l("Seconds"), validators=[Optional(), NumberRange(min=0, max=59)])
+
+    def total_seconds(self) -> int | None:
+        total = (self.minutes.data or 0) * 60 + (self.seconds.data or 0)
+        return total or None
+
+
+class TimerForm(DurationMixin, RoomForm):
+    label = StringField(_l("Label (optional)"), validators=[Optional(), Length(max=TIMER_LABEL_MAX_LENGTH)])
+
+
+class CallSpeakerForm(DurationMixin, RoomForm):
+    request_id = IntegerField(validators=[Optional()])
+
+QUESTION_STATE_LABELS = {
+    QuestionState.PENDING: _l("awaiting moderation"),
+    QuestionState.VISIBLE: _l("visible"),
+    QuestionState.HIDDEN: _l("hidden"),
+    QuestionState.ANSWERED: _l("answered"),
+    QuestionState.ON_SCREEN: _l("on screen"),
+}
+
+# The console's buttons for a question, by action: the label, and the flash message once done.
+QUESTION_ACTION_LABELS = {
+    "accept": (_l("Accept"), _l("The question is now visible to everyone.")),
+    "show": (_l("Put on screen"), _l("The question is on the screen.")),
+    "unshow": (_l("Take off screen"), _l("The question was taken off the screen.")),
+    "answer": (_l("Mark answered"), _l("The question is marked as answered.")),
+    "hide": (_l("Hide"), _l("The question is hidden.")),
+    "restore": (_l("Restore"), _l("The question is visible again.")),
+}
+
+
+class AttachQuestionForm(RoomForm):
+    agenda_item_id = SelectField(_l("Agenda item"), coerce=optional_int)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberation.assemblies.receipts import GENESIS
@@ -53,6 +53,30 @@ class PollState(StrEnum):
     CLOSED = "closed"
 
 
+class QuestionModeration(StrEnum):
+    POST = "post"  # visible at once; the facilitators hide afterwards
+    PRE = "pre"  # pending until a facilitator accepts it
+
+
+class QuestionState(StrEnum):
+    PENDING = "pending"
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+    ANSWERED = "answered"
+    ON_SCREEN = "on_screen"
+
+
+class SpeakerState(StrEnum):
+    WAITING = "waiting"
+    SPEAKING = "speaking"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+
+
+SPEAKER_NAME_MAX_LENGTH = 60
+TIMER_LABEL_MAX_LENGTH = 80
+
+
 ASSEMBLY_STATE_LABELS = {
     AssemblyState.SCHEDULED: _l("scheduled"),
     AssemblyState.LIVE: _l("in session"),
@@ -70,6 +94,7 @@ class Assembly(Base):
     __tablename__ = "assemblies"
     __table_args__ = (
         CheckConstraint("quorum IS NULL OR quorum >= 1", name="quorum_positive"),
+        CheckConstraint("timer_duration_s IS NULL OR timer_duration_s >= 1", name="timer_duration_positive"),
         CheckConstraint("peak_attendance >= 0", name="peak_attendance_positive"),
     )
 
@@ -86,6 +111,13 @@ class Assembly(Base):
     peak_attendance: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    question_moderation: Mapped[QuestionModeration] = mapped_column(
+        enum_column(QuestionModeration), default=QuestionModeration.POST, server_default=QuestionModeration.POST.value)
+    # The countdown: running while timer_ends_at is set, paused while timer_remaining_ms is set, off otherwise.
+    timer_label: Mapped[str | None] = mapped_column(String(TIMER_LABEL_MAX_LENGTH))
+    timer_duration_s: Mapped[int | None]
+    timer_ends_at: Mapped[datetime | None]
+    timer_remaining_ms: Mapped[int | None]
 
     agenda_items: Mapped[list[AgendaItem]] = relationship(
         back_populates="assembly", order_by="AgendaItem.position", cascade="all, delete-orphan")
@@ -251,3 +283,67 @@ class PaperBallotBatch(Base):
 
     poll: Mapped[Poll] = relationship()
     entered_by = relationship("User")
+
+
+# Questions from the room, the speaker queue and the countdown timer (live/room_events.py).
+
+class Question(Base):
+    """A question from the room (question de la salle). Anonymous to everyone: `participant_id` only tells its
+    author it is theirs. `upvote_count` is kept with each upvote (QuestionUpvote holds one row per participant)."""
+
+    __tablename__ = "assembly_questions"
+    __table_args__ = (
+        CheckConstraint("upvote_count >= 0", name="upvote_count_positive"),
+        Index("ix_assembly_questions_one_on_screen", "assembly_id", unique=True,
+              sqlite_where=text("state = 'on_screen'"), postgresql_where=text("state = 'on_screen'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("assembly_participants.id", ondelete="CASCADE"),
+                                                index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("assembly_agenda_items.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(QUESTION_MAX_LENGTH))
+    state: Mapped[QuestionState] = mapped_column(enum_column(QuestionState))
+    upvote_count: Mapped[int] = mapped_column(default=0)
+    asked_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    assembly: Mapped[Assembly] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+
+
+class QuestionUpvote(Base):
+    __tablename__ = "assembly_question_upvotes"
+    __table_args__ = (UniqueConstraint("question_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("assembly_questions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("assembly_participants.id", ondelete="CASCADE"),
+                                                index=True)
+
+
+class SpeakerRequest(Base):
+    """A raised hand. One open request (waiting or speaking) per participant, and one speaker at a time, both
+    enforced by partial unique indexes. `number` is the participant's rank of arrival in the assembly: the
+    "Participant·e n°X" shown when they give no name."""
+
+    __tablename__ = "assembly_speaker_requests"
+    __table_args__ = (
+        Index("ix_assembly_speaker_requests_one_open", "assembly_id", "participant_id", unique=True,
+              sqlite_where=text("state IN ('waiting', 'speaking')"),
+              postgresql_where=text("state IN ('waiting', 'speaking')")),
+        Index("ix_assembly_speaker_requests_one_speaking", "assembly_id", unique=True,
+              sqlite_where=text("state = 'speaking'"), postgresql_where=text("state = 'speaking'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("assembly_participants.id", ondelete="CASCADE"))
+    display_name: Mapped[str | None] = mapped_column(String(SPEAKER_NAME_MAX_LENGTH))
+    number: Mapped[int]
+    state: Mapped[SpeakerState] = mapped_column(enum_column(SpeakerState))
+    requested_at: Mapped[datetime] = mapped_column(default=clock.now)
+    called_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+    assembly: Mapped[Assembly] = relationship()

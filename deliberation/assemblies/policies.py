@@ -30,3 +30,26 @@ def can_manage_assembly(user, assembly: Assembly) -> bool:
 def can_view_poll(user, poll: Poll) -> bool:
     """Draft polls are being prepared: only those who run the assembly see them."""
     return poll.state != PollState.DRAFT or can_manage_assembly(user, poll.assembly)
+
+
+# Questions from the room, the speaker queue and the timer: run from the console by those who run the assembly.
+
+def can_moderate_questions(user, assembly: Assembly) -> bool:
+    """Accept, hide, restore, mark answered, put on screen, choose pre- or post-moderation."""
+    return can_manage_assembly(user, assembly)
+
+
+def can_manage_speakers(user, assembly: Assembly) -> bool:
+    """Call the next speaker (or a given one), mark the current one done."""
+    return can_manage_assembly(user, assembly)
+
+
+def can_manage_timer(user, assembly: Assembly) -> bool:
+    return can_manage_assembly(user, assembly)
+
+
+def question_is_public(question) -> bool:
+    """Other participants and the screen see a question once accepted (a hidden one only as a count)."""
+    from deliberation.assemblies.models import QuestionState
+
+    return question.state in (QuestionState.VISIBLE, QuestionState.ANSWERED, QuestionState.ON_SCREEN)

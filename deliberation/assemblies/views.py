@@ -19,16 +19,22 @@ from deliberation.assemblies.forms import (
     FIELD_OF_CODE,
     MENTION_LABELS,
     POLL_METHOD_LABELS,
+    QUESTION_ACTION_LABELS,
+    QUESTION_STATE_LABELS,
     RESULTS_VISIBILITY_LABELS,
     AgendaItemForm,
     AssemblyForm,
+    AttachQuestionForm,
+    CallSpeakerForm,
     PollForm,
+    QuestionModerationForm,
+    TimerForm,
     option_lines,
     paper_ballots_form,
     paper_counts,
 )
 from deliberation.assemblies.live.tallies import connected_count
-from deliberation.assemblies.models import Assembly, AssemblyState, Poll, PollState
+from deliberation.assemblies.models import Assembly, AssemblyState, Poll, PollState, QuestionState, SpeakerState
 from deliberation.assemblies.voting import PollMethod, format_gauge
 from deliberation.consultations import services as consultation_services
 from deliberation.consultations.models import Consultation
@@ -184,7 +190,7 @@ def _render_console(assembly: Assembly, agenda_form: AgendaItemForm, poll_form: 
     polls = [(poll, services.facilitator_results(poll, actor)) for poll in assembly.polls]
     response = make_response(render_template(
         "assemblies/console.html", assembly=assembly, polls=polls, agenda_form=agenda_form, poll_form=poll_form,
-        paper_forms=_paper_forms(assembly, paper_forms),
+        paper_forms=_paper_forms(assembly, paper_forms), **_room_context(assembly),
         join_url=join_url(assembly), connected=connected_count(assembly.id), poll_method_labels=POLL_METHOD_LABELS,
         visibility_labels=RESULTS_VISIBILITY_LABELS), status)
     response.headers["Cache-Control"] = "no-store"
@@ -306,6 +312,121 @@ def record_paper_ballots(assembly_id: int, poll_id: int):
     return _render_console(assembly, _agenda_form(assembly), _poll_form(assembly), 422, {poll.id: form})
 
 
+# Questions from the room, speakers and timer: the console's POST fallbacks (the socket events do the same live).
+
+def _room_context(assembly: Assembly) -> dict:
+    """What the console shows of the questions, the speaker queue and the timer, with their forms."""
+    moderation_form = QuestionModerationForm(prefix="moderation", data={"mode": assembly.question_moderation.value})
+    return {"questions": services.list_questions(assembly), "speakers": services.list_speakers(assembly),
+            "timer": services.timer_state(assembly), "moderation_form": moderation_form,
+            "timer_form": TimerForm(prefix="timer"), "call_form": CallSpeakerForm(prefix="call"),
+            "question_state_labels": QUESTION_STATE_LABELS, "question_action_labels": QUESTION_ACTION_LABELS,
+            "question_actions": question_transitions(), "agenda_choices": agenda_choices(assembly)}
+
+
+def question_transitions() -> dict[str, list[str]]:
+    """The console's buttons for a question in each state, in the order shown (also in _room_strings.html)."""
+    return {state.value: [action for action in QUESTION_ACTION_LABELS if state in services.QUESTION_ACTIONS[action][0]]
+            for state in QuestionState}
+
+
+def agenda_choices(assembly: Assembly) -> list[tuple]:
+    return [("", _("No agenda item"))] + [(item.id, f"{item.position}. {item.title}") for item in assembly.agenda_items]
+
+
+def _first_error(form) -> str:
+    return next((str(message) for messages in form.errors.values() for message in messages),
+                _("Some fields are not valid."))
+
+
+@bp.post("/assemblies/<int:assembly_id>/questions/moderation")
+@signed_in_only
+def set_question_moderation(assembly_id: int):
+    assembly = _managed_assembly(assembly_id)
+    form = QuestionModerationForm(prefix="moderation")
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return redirect(url_for(".console", assembly_id=assembly.id, _anchor="questions"))
+    return _act(assembly, lambda: services.set_question_moderation(assembly, current_actor(), form.mode.data),
+                _("The moderation of questions was changed."), "questions")
+
+
+@bp.post("/assemblies/<int:assembly_id>/questions/<int:question_id>/agenda")
+@signed_in_only
+def attach_question(assembly_id: int, question_id: int):
+    """Attach a question to an agenda item (its proposals), or detach it."""
+    assembly = _managed_assembly(assembly_id)
+    question = services.get_question(question_id, assembly)
+    form = AttachQuestionForm()
+    form.agenda_item_id.choices = agenda_choices(assembly)
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return redirect(url_for(".console", assembly_id=assembly.id, _anchor="questions"))
+    item = next((item for item in assembly.agenda_items if item.id == form.agenda_item_id.data), None)
+    done = (_("The question is attached to the agenda item.") if item
+            else _("The question is attached to no agenda item."))
+    return _act(assembly, lambda: services.attach_question(question, current_actor(), item), done, "questions")
+
+
+@bp.post("/assemblies/<int:assembly_id>/questions/<int:question_id>/<action>")
+@signed_in_only
+def moderate_question(assembly_id: int, question_id: int, action: str):
+    assembly = _managed_assembly(assembly_id)
+    if action not in QUESTION_ACTION_LABELS:
+        raise NotFound()
+    question = services.get_question(question_id, assembly)
+    return _act(assembly, lambda: services.moderate_question(question, current_actor(), action),
+                str(QUESTION_ACTION_LABELS[action][1]), "questions")
+
+
+@bp.post("/assemblies/<int:assembly_id>/speakers/call")
+@signed_in_only
+def call_speaker(assembly_id: int):
+    assembly = _managed_assembly(assembly_id)
+    form = CallSpeakerForm(prefix="call")
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return redirect(url_for(".console", assembly_id=assembly.id, _anchor="speakers"))
+    return _act(assembly, lambda: services.call_speaker(assembly, current_actor(), request_id=form.request_id.data,
+                                                        seconds=form.total_seconds()),
+                _("The floor was given."), "speakers")
+
+
+@bp.post("/assemblies/<int:assembly_id>/speakers/finish")
+@signed_in_only
+def finish_speaker(assembly_id: int):
+    assembly = _managed_assembly(assembly_id)
+    return _act(assembly, lambda: services.finish_speaker(assembly, current_actor()),
+                _("The speaker has finished."), "speakers")
+
+
+@bp.post("/assemblies/<int:assembly_id>/timer/start")
+@signed_in_only
+def start_timer(assembly_id: int):
+    assembly = _managed_assembly(assembly_id)
+    form = TimerForm(prefix="timer")
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return redirect(url_for(".console", assembly_id=assembly.id, _anchor="timer"))
+    return _act(assembly, lambda: services.start_timer(assembly, current_actor(), seconds=form.total_seconds() or 0,
+                                                       label=form.label.data),
+                _("The timer has started."), "timer")
+
+
+TIMER_ACTIONS = {"pause": services.pause_timer, "resume": services.resume_timer, "stop": services.stop_timer}
+
+
+@bp.post("/assemblies/<int:assembly_id>/timer/<action>")
+@signed_in_only
+def change_timer(assembly_id: int, action: str):
+    assembly = _managed_assembly(assembly_id)
+    if action not in TIMER_ACTIONS:
+        raise NotFound()
+    done = {"pause": _("The timer is paused."), "resume": _("The timer has resumed."),
+            "stop": _("The timer is stopped.")}
+    return _act(assembly, lambda: TIMER_ACTIONS[action](assembly, current_actor()), done[action], "timer")
+
+
 def screen_poll(assembly: Assembly) -> Poll | None:
     """What the projector shows: the poll opened or closed last (a poll just closed stays up with its results
     and log head until another one opens or closes); drafts never."""
@@ -323,9 +444,15 @@ def screen(assembly_id: int):
     """The projector screen: public, the public visibility rules (after_close holds here too)."""
     assembly = services.get_assembly(assembly_id)
     poll = screen_poll(assembly)
+    questions = services.list_questions(assembly)
+    speakers = services.list_speakers(assembly)
     response = make_response(render_template(
         "assemblies/screen.html", assembly=assembly, poll=poll, join_url=join_url(assembly),
-        results=services.poll_results(poll) if poll is not None else None))
+        results=services.poll_results(poll) if poll is not None else None,
+        on_screen=next((q for q in questions if q.state == QuestionState.ON_SCREEN), None),
+        hidden_count=sum(q.state == QuestionState.HIDDEN for q in questions),
+        speaker=next((s for s in speakers if s.state == SpeakerState.SPEAKING), None),
+        waiting_count=sum(s.state == SpeakerState.WAITING for s in speakers), timer=services.timer_state(assembly)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

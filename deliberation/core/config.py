@@ -84,7 +84,12 @@ def validate_config(config) -> None:
         value = config.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             problems.append(f"{key} must be a positive whole number")
-    if not isinstance(config.get("PROPOSALS_EDIT_WINDOW_MINUTES"), int) or config["PROPOSALS_EDIT_WINDOW_MINUTES"] < 0:
-        problems.append("PROPOSALS_EDIT_WINDOW_MINUTES must be a whole number of minutes, 0 or more")
+    for key in ("PROPOSALS_EDIT_WINDOW_MINUTES", "ASSEMBLIES_QUESTION_INTERVAL_S"):
+        value = config.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(f"{key} must be a whole number, 0 or more")
+    refresh = config.get("ASSEMBLIES_TALLY_REFRESH_S")
+    if not isinstance(refresh, int | float) or isinstance(refresh, bool) or refresh < 0:
+        problems.append("ASSEMBLIES_TALLY_REFRESH_S must be a number of seconds, 0 or more")
     if problems:
         raise ConfigError("Invalid configuration:\n- " + "\n- ".join(problems))

@@ -1,4 +1,5 @@
-"""Realtime plumbing: publish() after commit, the socket_event decorator, and the shared Redis client.
+"""Realtime plumbing: publish() after commit, the socket_event decorator, the shared Redis client and the
+Socket.IO message queue's client manager.
 
 Socket.IO handlers get no before_request: `socket_event` gives each event what a request gets (schema
 validation, a unit of work, DomainError → an error ack, a fresh database session) and never lets an
@@ -10,14 +11,18 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+import socketio as python_socketio
 from flask import current_app
 from flask.globals import _cv_request
 from marshmallow import Schema, ValidationError
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from deliberation.core.errors import MESSAGES, DomainError
 from deliberation.core.transaction import after_commit, unit_of_work
@@ -25,6 +30,11 @@ from deliberation.extensions import db, socketio
 
 _redis: dict[str, Any] = {}
 _worker: dict[str, str] = {}
+_queue_reconnected: list[Callable[[], None]] = []
+# The listener's longest wait between two attempts to reach Redis again.
+QUEUE_RETRY_MAX_S = 1.0
+# How long a worker stops publishing after Redis refused a message (its own clients got it anyway).
+PUBLISH_PAUSE_S = 0.5
 
 
 def publish(event: str, data: Any, *, room: str, namespace: str = "/live") -> None:
@@ -62,10 +72,12 @@ def socket_event(schema: type[Schema] | None = None, *, transaction: bool = True
     and translated message, anything else is logged and acks internal_error."""
 
     def decorator(handler: Callable) -> Callable:
+        loader = schema() if schema is not None else None  # one instance: building a Schema costs more than a vote
+
         @wraps(handler)
         def wrapper(data=None, *_extra):
             try:
-                payload = schema().load(data if data is not None else {}) if schema is not None else data
+                payload = loader.load(data if data is not None else {}) if loader is not None else data
                 if transaction:
                     with unit_of_work():
                         ack = handler(payload)
@@ -125,3 +137,72 @@ def worker_id() -> str:
     if _worker.get("pid") != pid:
         _worker.update(pid=pid, id=f"{socket.gethostname()}:{pid}:{uuid.uuid4().hex[:8]}")
     return _worker["id"]
+
+
+# The message queue between workers.
+
+def client_manager(url: str | None):
+    """The Socket.IO client manager for MESSAGE_QUEUE (None: one process, python-socketio's default)."""
+    return QueueManager(url, channel="flask-socketio") if url else None
+
+
+def on_queue_reconnected(callback: Callable[[], None]) -> None:
+    """Call `callback` (in the listener's greenlet, keep it short) each time this process subscribes to the
+    message queue again after losing it: whatever other workers published meanwhile never reached it."""
+    if callback not in _queue_reconnected:
+        _queue_reconnected.append(callback)
+
+
+class QueueManager(python_socketio.RedisManager):
+    """python-socketio's RedisManager (5.x), changed for a Redis that stops and comes back:
+
+    - its listener waited 1, 2, 4 … up to 60 s between attempts, so after a 30 s outage a worker could stay deaf
+      to the other workers for another 30 s: here it tries again every QUEUE_RETRY_MAX_S, and calls the
+      on_queue_reconnected callbacks once it listens again;
+    - redis-py's default client retries each command ten times with a backoff (≈ 2 s per failed publish) and the
+      stock manager tries twice, so every emit stalled its greenlet for seconds while Redis was down, although
+      the message had already reached this worker's own clients (PubSubManager.emit delivers locally first).
+      Here a command fails at once, and after a refused publish the worker publishes nothing for
+      PUBLISH_PAUSE_S.
+    """
+
+    def __init__(self, url: str, channel: str):
+        super().__init__(url, channel=channel,
+                         redis_options={"retry": Retry(NoBackoff(), 0), "socket_connect_timeout": 2})
+        self._publish_paused_until = 0.0
+
+    def _publish(self, data):  # pragma: no cover - exercised by tests/assemblies/test_drills.py
+        if time.monotonic() < self._publish_paused_until:
+            return None
+        for attempt in range(2):  # a connection that Redis dropped fails once: connect again
+            try:
+                if not self.connected:
+                    self._redis_connect()
+                return self.redis.publish(self.channel, self.json.dumps(data))
+            except Exception as error:
+                self.connected = False
+                if attempt == 1:
+                    self._publish_paused_until = time.monotonic() + PUBLISH_PAUSE_S
+                    self._get_logger().error("Cannot publish to redis (%s): pausing for %ss", error,
+                                             PUBLISH_PAUSE_S)
+        return None
+
+    def _redis_listen_with_retries(self):  # pragma: no cover - as above
+        lost = False
+        while True:
+            try:
+                self._redis_connect()
+                self.pubsub.subscribe(self.channel)
+                if lost:
+                    lost = False
+                    for callback in list(_queue_reconnected):
+                        try:
+                            callback()
+                        except Exception:
+                            self._get_logger().exception("message queue reconnection callback failed")
+                yield from self.pubsub.listen()
+            except Exception as error:
+                self._get_logger().error("Cannot receive from redis (%s): retrying in %ss", error,
+                                         QUEUE_RETRY_MAX_S)
+                lost = True
+                time.sleep(QUEUE_RETRY_MAX_S)

@@ -75,7 +75,14 @@
     }
   });
 
+  // The timer, the speaker queue and the questions (live-console-room.js): their messages and snapshot.
+  var room = window.LiveConsoleRoom ? window.LiveConsoleRoom(socket, function (text) {
+    if (announcer) { announcer.textContent = ""; window.setTimeout(function () { announcer.textContent = text; }, 50); }
+  }) : null;
+  if (room) { Object.keys(room.events).forEach(function (name) { socket.on(name, room.events[name]); }); }
+
   socket.on("snapshot", function (snapshot) {
+    if (room) { room.snapshot(snapshot); }
     var assembly = snapshot.assembly || {};
     showAttendance(assembly.attendance, assembly.quorum || quorum());
     (snapshot.polls || []).forEach(function (poll) { update(poll, true); });

@@ -65,6 +65,49 @@
     show();
   });
 
+  // Questions from the room, the speaker queue and the timer (live-room.js).
+  var LR = window.LiveRoom;
+  if (LR) {
+    var announcer = document.getElementById("screen-announcer");
+    var announce = function (text) {
+      announcer.textContent = "";
+      window.setTimeout(function () { announcer.textContent = text; }, 50);
+    };
+    var timerSection = document.getElementById("screen-timer");
+    var timerNode = document.getElementById("screen-timer-display");
+    var countdown = new LR.Countdown(timerNode, announce);
+    var showTimer = function (timer, live) {
+      timerSection.hidden = !timer;
+      countdown.set(timer, live);
+    };
+    var showQuestions = function (questions) {
+      var shown = questions.filter(function (q) { return q.state === "on_screen"; })[0];
+      document.getElementById("screen-room-question").hidden = !shown;
+      document.getElementById("screen-question-text").textContent = shown ? shown.text : "";
+      var hidden = questions.filter(function (q) { return q.state === "hidden"; }).length;
+      var line = document.getElementById("screen-hidden-count");
+      line.hidden = !hidden;
+      line.textContent = hidden ? LR.plural("hidden", hidden) : "";
+    };
+    var showSpeakers = function (speakers) {
+      var speaking = speakers.filter(function (s) { return s.state === "speaking"; })[0];
+      var waiting = speakers.filter(function (s) { return s.state === "waiting"; }).length;
+      var current = document.getElementById("screen-speaker");
+      current.hidden = !speaking;
+      current.textContent = speaking ? LR.fill(LR.R.speaking_now, {name: LR.speakerName(speaking)}) : "";
+      document.getElementById("screen-queue").textContent = waiting ? LR.plural("queue", waiting) : "";
+    };
+    try { showTimer(JSON.parse(timerNode.getAttribute("data-timer") || "null"), false); } catch (error) { showTimer(null, false); }
+    socket.on("snapshot", function (snapshot) {
+      showTimer(snapshot.timer || null, false);
+      showQuestions(snapshot.questions || []);
+      showSpeakers(snapshot.speakers || []);
+    });
+    socket.on("questions", function (message) { showQuestions(message.questions || []); });
+    socket.on("speakers", function (message) { showSpeakers(message.speakers || []); });
+    socket.on("timer", function (message) { showTimer(message.timer || null, true); });
+  }
+
   socket.on("tally", function (tally) {
     var poll = polls[tally.poll_id];
     if (poll && window.LiveResults.applyTally(poll, tally) && tally.poll_id === currentId) { show(); }

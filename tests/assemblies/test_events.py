@@ -382,3 +382,23 @@ def test_polls_of_another_assembly_or_drafts_are_not_found_on_every_event(app, l
     assert ack(phone, "get_results", {"poll_id": draft.id})["error"]["code"] == "not_found"
     assert ack(console, "close_poll", {"poll_id": foreign.id})["error"]["code"] == "not_found"
     assert db.session.get(Poll, foreign.id).state == PollState.OPEN
+
+
+def test_after_the_message_queue_comes_back_every_poll_is_announced_again(app, live):
+    """A poll opened or closed on another worker while Redis was away never reached this worker's phones."""
+    assembly = AssemblyFactory()
+    opened = PollFactory(assembly=assembly)
+    closed = PollFactory(assembly=assembly, state=PollState.CLOSED, results_visibility=ResultsVisibility.AFTER_CLOSE)
+    PollFactory(assembly=assembly, state=PollState.DRAFT)
+    phone = connect(app, live, join_code=assembly.join_code)
+    screen = connect(app, live, join_code=assembly.join_code, role="screen")
+    phone.get_received(NS), screen.get_received(NS)
+
+    tallies._local["refresh-all"] = True  # what the message queue's reconnection sets
+    tallies.refresh_tallies()
+
+    for client in (phone, screen):
+        polls = {poll["id"]: poll for poll in received(client, "poll")}
+        assert set(polls) == {opened.id, closed.id}  # never the draft
+        assert polls[opened.id]["state"] == "open" and polls[closed.id]["state"] == "closed"
+        assert "my_ballot" not in polls[opened.id]

@@ -2,157 +2,65 @@
 python-socketio clients: phones join, vote, and every phone receives the coalesced tally.
 
 With PostgreSQL and a message queue (DELIBERATION_MESSAGE_QUEUE in the outer run), also two servers on one
-database and one Redis: a phone on one sees the tally of a vote cast on the other.
+database and one Redis: a phone on one sees the tally of a vote cast on the other. And one device sending 50
+votes at once keeps one ballot. The failure drills (kill -9, Redis stopped) are in test_drills.py.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import threading
 import time
 import uuid
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 
 socketio_client = pytest.importorskip("socketio")
 pytest.importorskip("websocket", reason="websocket-client is needed by the python-socketio client")
 
-from tests.browser.conftest import (  # noqa: E402 - after the skips
-    ROOT,
-    LiveServer,
-    _deliberation_command,
-    _free_port,
-    _recreate_postgres_database,
-    _server_environment,
-    _stop,
-    _wait_until_healthy,
+from deliberation.assemblies.receipts import verify_chain  # noqa: E402
+from tests.assemblies.live_servers import (  # noqa: E402
+    WAIT_S,
+    Phone,
+    Servers,
+    close_phones,
+    close_poll,
+    connect_phones,
+    create_poll,
+    get_json,
+    server_database,
+    uses_postgres,
+    wait_until,
 )
 
-NS = "/live"
-WAIT_S = 10
-
-_CREATE_POLL = """
-import json, uuid
-from deliberation import create_app
-from deliberation.accounts.models import RoleAssignment, User, UserRole
-from deliberation.assemblies import services
-from deliberation.core import clock
-from deliberation.core.transaction import unit_of_work
-from deliberation.extensions import db
-
-app = create_app()
-with app.app_context():
-    with unit_of_work():
-        user = User(email=f"animation-{uuid.uuid4().hex}@example.org", display_name="Animation", password_hash="x",
-                    created_at=clock.now(), email_confirmed_at=clock.now())
-        user.roles = [RoleAssignment(role=UserRole("resident")), RoleAssignment(role=UserRole("facilitator"))]
-        db.session.add(user)
-        db.session.flush()
-        assembly = services.create_assembly(user, title="Assemblée des Tilleuls")
-        services.start_assembly(assembly, user)
-        poll = services.create_poll(assembly, user, question="Un square ?", method="yes_no",
-                                    results_visibility="live")
-        services.open_poll(poll, user)
-    print(json.dumps({"join_code": assembly.join_code, "poll_id": poll.id}))
-"""
+SAME_DEVICE_SOCKETS = 50
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
-    outer = os.environ.get("DELIBERATION_DATABASE_URL", "")
-    if urlparse(outer).scheme.startswith(("postgres", "postgresql")):
-        parsed = urlparse(outer)
-        name = f"{parsed.path.lstrip('/')}_liveserver"
-        _recreate_postgres_database(outer, name)
-        yield urlunparse(parsed._replace(path=f"/{name}"))
-        _recreate_postgres_database(outer, name, create=False)
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('live-db') / 'deliberation.sqlite3'}"
+    yield from server_database(tmp_path_factory, "liveserver")
 
 
 @pytest.fixture(scope="module")
 def start_server(database, tmp_path_factory):
     """start_server() → a running LiveServer on a free port; every server shares the database (and the
     outer run's DELIBERATION_MESSAGE_QUEUE, if any)."""
-    workdir = tmp_path_factory.mktemp("live-servers")
-    env = _server_environment(database, workdir)
-    servers: list[LiveServer] = []
-    migrated = []
-
-    def start() -> LiveServer:
-        port = _free_port()
-        server = LiveServer(url=f"http://127.0.0.1:{port}", env=env, log_path=workdir / f"server-{port}.log")
-        if not migrated:
-            server.cli("db", "upgrade")
-            migrated.append(True)
-        with server.log_path.open("wb") as log:
-            server.process = subprocess.Popen(  # noqa: S603 - our own command
-                [_deliberation_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)
-        servers.append(server)
-        _wait_until_healthy(server)
-        return server
-
-    yield start
-    for server in servers:
-        _stop(server.process)
-
-
-class Phone:
-    """A python-socketio client on /live that records its snapshot and tallies."""
-
-    def __init__(self, server: LiveServer, join_code: str):
-        self.snapshot: dict | None = None
-        self.tallies: list[dict] = []
-        self.changed = threading.Condition()
-        self.client = socketio_client.Client(reconnection=False)
-        self.client.on("snapshot", self._on_snapshot, namespace=NS)
-        self.client.on("tally", self._on_tally, namespace=NS)
-        self.client.connect(server.url, namespaces=[NS], auth={"join_code": join_code},
-                            transports=["websocket"], wait_timeout=WAIT_S)
-
-    def _on_snapshot(self, data):
-        with self.changed:
-            self.snapshot = data
-            self.changed.notify_all()
-
-    def _on_tally(self, data):
-        with self.changed:
-            self.tallies.append(data)
-            self.changed.notify_all()
-
-    def wait_for(self, predicate, what: str):
-        with self.changed:
-            assert self.changed.wait_for(predicate, timeout=WAIT_S), f"no {what} within {WAIT_S}s"
-
-    def vote(self, poll_id: int, choice) -> dict:
-        return self.client.call("cast_vote", {"poll_id": poll_id, "ballot_id": str(uuid.uuid4()),
-                                              "choice": choice}, namespace=NS, timeout=WAIT_S)
-
-    def close(self):
-        self.client.disconnect()
-
-
-def _create_poll(server: LiveServer) -> dict:
-    return json.loads(server.run_python(_CREATE_POLL).strip().splitlines()[-1])
+    servers = Servers(database, tmp_path_factory.mktemp("live-servers"))
+    yield servers.start
+    servers.close()
 
 
 def _counted(phone: Phone, total: int):
-    return lambda: any(tally["total_ballots"] == total for tally in phone.tallies)
+    return lambda: any(tally["total_ballots"] == total for _, tally in phone.tallies)
 
 
 def test_three_phones_vote_and_all_receive_the_tally(start_server):
     server = start_server()
-    setup = _create_poll(server)
+    setup = create_poll(server)
     started = time.monotonic()
-    phones = [Phone(server, setup["join_code"]) for _ in range(3)]
+    phones = connect_phones(server.url, setup["join_code"], 3)
     try:
         for phone in phones:
-            phone.wait_for(lambda phone=phone: phone.snapshot is not None, "snapshot")
             assert phone.snapshot["participant"]["device_token"]
             assert [poll["id"] for poll in phone.snapshot["polls"]] == [setup["poll_id"]]
         tokens = {phone.snapshot["participant"]["device_token"] for phone in phones}
@@ -162,32 +70,82 @@ def test_three_phones_vote_and_all_receive_the_tally(start_server):
             assert answer["ok"] is True and len(answer["receipt"]) == 64, answer
         for phone in phones:
             phone.wait_for(_counted(phone, 3), "tally counting 3 ballots")
-            last = phone.tallies[-1]
+            last = phone.tallies[-1][1]
             assert last["poll_id"] == setup["poll_id"] and last["total_ballots"] == 3
             assert {row["option_id"]: row["count"] for row in last["results"]} == {"yes": 2, "no": 1, "abstain": 0}
-            seqs = [tally["seq"] for tally in phone.tallies]
+            seqs = [tally["seq"] for _, tally in phone.tallies]
             assert seqs == sorted(set(seqs))
             assert len(phone.tallies) <= 3
         assert time.monotonic() - started < 15
     finally:
-        for phone in phones:
-            phone.close()
+        close_phones(phones)
 
 
 def test_two_servers_share_tallies_through_redis(start_server):
     if not os.environ.get("DELIBERATION_MESSAGE_QUEUE"):
         pytest.skip("two servers need a message queue: set DELIBERATION_MESSAGE_QUEUE=redis://…")
-    if not urlparse(os.environ.get("DELIBERATION_DATABASE_URL", "")).scheme.startswith("postgres"):
+    if not uses_postgres():
         pytest.skip("two server processes on one SQLite file are not a supported deployment: use PostgreSQL")
     first, second = start_server(), start_server()
-    setup = _create_poll(first)
-    watcher, voter = Phone(first, setup["join_code"]), Phone(second, setup["join_code"])
+    setup = create_poll(first)
+    watcher, voter = Phone(setup["join_code"]).connect(first.url), Phone(setup["join_code"]).connect(second.url)
     try:
         voter.wait_for(lambda: voter.snapshot is not None, "snapshot")
         assert voter.vote(setup["poll_id"], "abstain")["ok"] is True
         watcher.wait_for(_counted(watcher, 1), "tally from the other server")
         voter.wait_for(_counted(voter, 1), "tally")
-        assert watcher.tallies[-1]["results"] == voter.tallies[-1]["results"]
+        assert watcher.tallies[-1][1]["results"] == voter.tallies[-1][1]["results"]
     finally:
-        watcher.close()
-        voter.close()
+        close_phones([watcher, voter])
+
+
+def test_fifty_concurrent_votes_from_one_device_leave_one_ballot(start_server):
+    """One device (50 sockets with its device token, as many open tabs) sends 50 cast_vote at once: 5 ballot
+    ids, each sent 10 times. One ballot remains, the last one; each ballot id got one receipt."""
+    server = start_server()
+    setup = create_poll(server)
+    poll_id = setup["poll_id"]
+    first = connect_phones(server.url, setup["join_code"], 1)[0]
+    token = first.device_token
+    sockets = [first, *connect_phones(server.url, setup["join_code"], SAME_DEVICE_SOCKETS - 1,
+                                      device_token=token)]
+    ballots = [(str(uuid.uuid4()), choice) for choice in ("yes", "no", "abstain", "yes", "no")]
+    start_together = threading.Barrier(len(sockets))
+
+    def send(index: int) -> None:
+        ballot_id, choice = ballots[index % len(ballots)]
+        start_together.wait(timeout=WAIT_S)
+        sockets[index].cast(poll_id, choice, ballot_id)
+
+    try:
+        assert {phone.snapshot["participant"]["device_token"] for phone in sockets} == {token}
+        senders = [threading.Thread(target=send, args=(index,)) for index in range(len(sockets))]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(timeout=WAIT_S)
+        wait_until(lambda: all(phone.acks for phone in sockets), "every cast_vote acknowledged")
+        answers = [(vote["ballot_id"], ack) for phone in sockets for _, ack, vote in phone.acks]
+        assert len(answers) == SAME_DEVICE_SOCKETS
+        assert all(ack["ok"] is True for _, ack in answers), [ack for _, ack in answers if not ack["ok"]]
+        receipts = {ballot_id: {ack["receipt"] for bid, ack in answers if bid == ballot_id} for ballot_id, _ in ballots}
+        assert all(len(found) == 1 for found in receipts.values()), receipts  # duplicates: the same receipt
+        acked = {next(iter(found)) for found in receipts.values()}
+        assert len(acked) == len(ballots)
+
+        assert get_json(server, f"/api/v1/polls/{poll_id}/results")["total_ballots"] == 1
+        first.wait_for(lambda: (first.last_tally(poll_id) or {}).get("total_ballots") == 1, "tally of one ballot")
+        again = connect_phones(server.url, setup["join_code"], 1, device_token=token)[0]
+        mine = again.poll_in_snapshot(poll_id)["my_ballot"]
+        assert mine["receipt"] in acked
+        assert (mine["ballot_id"], mine["choice"]) in ballots
+        sockets.append(again)
+
+        close_poll(server, setup)
+        entries = get_json(server, f"/api/v1/polls/{poll_id}/ballots")
+        assert sorted(entry["ballot_id"] for entry in entries) == sorted(ballot_id for ballot_id, _ in ballots)
+        assert verify_chain(entries, poll_id=poll_id) is None
+        assert entries[-1]["receipt"] == mine["receipt"]  # the last one counts
+        assert {entry["receipt"] for entry in entries} == acked
+    finally:
+        close_phones(sockets)

@@ -68,8 +68,8 @@ class LiveServer:
 
     def cli(self, *args: str, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
         """Run `deliberation <args>` against the server's database and configuration."""
-        result = subprocess.run([_deliberation_command(), *args], env=self.env,  # noqa: S603 - our own command cwd=ROOT, input=input,
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run([_deliberation_command(), *args], env=self.env, cwd=ROOT,  # noqa: S603 - ours
+                                input=input, capture_output=True, text=True, timeout=120)
         if check and result.returncode != 0:
             pytest.fail(f"`deliberation {' '.join(args)}` exited with {result.returncode}:\n"
                         f"{result.stdout}\n{result.stderr}", pytrace=False)

@@ -1,8 +1,11 @@
 """A live assembly, in French, on four screens at once: the facilitator's console (phone), the projector screen
 (1280 px) and two participants' phones (360 px) that join with the code.
 
-A single-choice vote with live results: the phones and the screen see it open and count the ballots without a
-reload; a phone that reloads still sees its own vote and changes it (the last ballot counts). Then a
+Questions from the room, pre-moderated: a phone asks, the others and the screen see nothing until the console
+accepts it, then a phone supports it and the console puts it on the screen. A phone asks to speak with a name, the
+console gives it the floor with a speaking time: the phone hears it is its turn, the screen shows the speaker and the
+countdown. Then a single-choice vote with live results: the phones and the screen see it open and count the
+ballots without a reload; a phone that reloads still sees its own vote and changes it (the last ballot counts). Then a
 majority-judgment vote hidden until closing: no figures while it is open, then the merit profiles and the
 final fingerprint of the ballot log, the same as the public API's `log_head`.
 
@@ -148,6 +151,8 @@ def test_a_live_assembly_on_a_console_a_screen_and_two_phones(page, open_page, l
     expect(console.locator("[data-live=peak]")).to_have_text("2")
     check(console)
 
+    questions_and_speakers(console, screen, phone1, phone2)
+
     # The facilitator opens the single-choice vote: the phones and the screen show it without a reload.
     console_button(console, single_id, "open")
     expect(console.locator(f"#poll-{single_id} [data-poll-state]")).to_have_text("ouvert")
@@ -263,3 +268,105 @@ def test_a_live_assembly_on_a_console_a_screen_and_two_phones(page, open_page, l
         expect(phone.locator(f"#poll-{judgment_id}-results")).to_contain_text("Mention majoritaire : Bien +50 %")
         check(phone)
     check(console)
+
+
+ROOM_QUESTION = "Le square sera-t-il éclairé le soir ?"
+
+
+def position(number: int) -> str:
+    return f"Vous êtes n°{number} dans la file d'attente."
+
+
+def questions_and_speakers(console, screen, phone1, phone2) -> None:
+    """Questions from the room and the speaker queue, every action of the console over the socket (no reload)."""
+    # Pre-moderation, chosen on the console.
+    console.get_by_label(re.compile(r"^Modération a priori")).check()
+    console.get_by_role("button", name="Enregistrer le mode de modération").click()
+    expect(console.locator("#console-announcer")).to_contain_text("Modération a priori", timeout=LIVE_TIMEOUT_MS)
+    check(console)
+
+    # Phone 1 asks: only phone 1 and the console see the question, awaiting moderation.
+    phone1.get_by_label("Votre question", exact=True).fill(ROOM_QUESTION)
+    expect(phone1.locator("#ask-counter")).to_have_text(f"{280 - len(ROOM_QUESTION)} caractères restants")
+    phone1.get_by_role("button", name="Envoyer ma question").click()
+    mine = phone1.locator("#questions-list li").filter(has_text=ROOM_QUESTION)
+    expect(mine).to_contain_text("Votre question est en attente de modération", timeout=LIVE_TIMEOUT_MS)
+    expect(phone1.locator("#ask-text")).to_have_value("")
+    check(phone1)
+    pending = console.locator("#console-questions li").filter(has_text=ROOM_QUESTION)
+    expect(pending).to_contain_text("en attente de modération", timeout=LIVE_TIMEOUT_MS)
+    check(console)
+    expect(phone2.locator("#questions-empty")).to_be_visible()
+    expect(phone2.locator("#questions-list")).not_to_contain_text(ROOM_QUESTION)
+    check(phone2)
+    expect(screen.locator("#screen-room-question")).to_be_hidden()
+
+    # Accepted: phone 2 sees it and supports it (a toggle button, pressed once supported).
+    pending.get_by_role("button", name=re.compile(r"^Accepter")).click()
+    support = phone2.get_by_role("button", name=f"Soutenir la question : {ROOM_QUESTION}")
+    expect(support).to_have_attribute("aria-pressed", "false", timeout=LIVE_TIMEOUT_MS)
+    check(phone2)
+    support.click()
+    expect(support).to_have_attribute("aria-pressed", "true", timeout=LIVE_TIMEOUT_MS)
+    expect(phone2.locator("#questions-list li").filter(has_text=ROOM_QUESTION)).to_contain_text("1 soutien")
+    check(phone2)
+    expect(mine).to_contain_text("1 soutien", timeout=LIVE_TIMEOUT_MS)
+    expect(mine).to_contain_text("Votre question")
+    check(phone1)
+
+    # On the screen.
+    visible = console.locator("#console-questions li").filter(has_text=ROOM_QUESTION)
+    expect(visible).to_contain_text("1 soutien", timeout=LIVE_TIMEOUT_MS)
+    visible.get_by_role("button", name=re.compile(r"^Afficher à l'écran")).click()
+    expect(screen.locator("#screen-question-text")).to_have_text(ROOM_QUESTION, timeout=LIVE_TIMEOUT_MS)
+    check_screen(screen)
+    expect(console.locator("#console-questions li").filter(has_text=ROOM_QUESTION)).to_contain_text("à l'écran")
+    check(console)
+
+    # Phone 2 asks to speak, with a name; phone 1 without one.
+    phone2.get_by_label(re.compile(r"^Nom à annoncer")).fill("Samia")
+    phone2.get_by_role("button", name="Demander la parole").click()
+    expect(phone2.locator("#hand-status")).to_have_text(position(1), timeout=LIVE_TIMEOUT_MS)
+    expect(phone2.get_by_role("button", name="Baisser la main")).to_be_visible()
+    check(phone2)
+    phone1.get_by_role("button", name="Demander la parole").click()
+    expect(phone1.locator("#hand-status")).to_have_text(position(2), timeout=LIVE_TIMEOUT_MS)
+    check(phone1)
+    queue = console.locator("#console-queue li")
+    expect(queue).to_have_count(2, timeout=LIVE_TIMEOUT_MS)
+    expect(queue.nth(0)).to_contain_text("Samia")
+    expect(queue.nth(1)).to_contain_text(re.compile(r"Participant·e n°\d+"))
+    check(console)
+    expect(screen.locator("#screen-queue")).to_have_text("2 personnes attendent la parole", timeout=LIVE_TIMEOUT_MS)
+
+    # The console gives the floor to the next person (Samia) for one minute.
+    speaking = console.locator("form[action$='/speakers/call'][data-socket]")
+    speaking.get_by_label("Minutes").fill("1")
+    speaking.get_by_role("button", name="Donner la parole à la personne suivante").click()
+    expect(console.locator("[data-live=speaker]")).to_have_text("Samia", timeout=LIVE_TIMEOUT_MS)
+    expect(phone2.locator("#hand-status")).to_have_text("C'est à vous de parler.", timeout=LIVE_TIMEOUT_MS)
+    expect(phone2.locator("#live-announcer")).to_have_text("C'est à vous de parler.")
+    expect(phone2.locator("#live-timer")).to_contain_text("Temps de parole : Samia")
+    expect(phone2.locator("#live-timer .timer-clock")).to_have_text(re.compile(r"^(1:00|0:5\d)$"))
+    check(phone2)
+    expect(phone1.locator("#hand-status")).to_have_text(position(1), timeout=LIVE_TIMEOUT_MS)
+    expect(phone1.locator("#hand-speaker")).to_have_text("Parole à : Samia")
+    check(phone1)
+    expect(screen.locator("#screen-speaker")).to_have_text("Parole à : Samia", timeout=LIVE_TIMEOUT_MS)
+    expect(screen.locator("#screen-queue")).to_have_text("1 personne attend la parole")
+    expect(screen.locator("#screen-timer")).to_contain_text("Temps de parole : Samia")
+    check_screen(screen)
+    check(console)
+
+    # Samia has finished; the timer is stopped; phone 1 lowers its hand.
+    console.get_by_role("button", name="Fin de l'intervention").click()
+    expect(phone2.get_by_role("button", name="Demander la parole")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    console.locator("[data-timer-action=stop]").get_by_role("button").click()
+    expect(screen.locator("#screen-timer")).to_be_hidden(timeout=LIVE_TIMEOUT_MS)
+    expect(phone2.locator("#room-timer")).to_be_hidden(timeout=LIVE_TIMEOUT_MS)
+    phone1.get_by_role("button", name="Baisser la main").click()
+    expect(screen.locator("#screen-queue")).to_have_text("", timeout=LIVE_TIMEOUT_MS)
+    expect(console.locator("[data-live=queue-empty]")).to_be_visible()
+    check(console)
+    check_screen(screen)
+    check(phone1)

@@ -38,6 +38,8 @@ def test_production_refuses_the_development_secret_key(tmp_path):
     ("DATABASE_URL", "mysql://localhost/db", "DATABASE_URL"),
     ("MESSAGE_QUEUE", "amqp://localhost", "MESSAGE_QUEUE"),
     ("PROPOSALS_PER_PAGE", 0, "PROPOSALS_PER_PAGE"),
+    ("ASSEMBLIES_TALLY_REFRESH_S", -1, "ASSEMBLIES_TALLY_REFRESH_S"),
+    ("ASSEMBLIES_QUESTION_INTERVAL_S", "20", "ASSEMBLIES_QUESTION_INTERVAL_S"),
     ("MAIL_BACKEND", "pigeon", "MAIL_BACKEND"),
 ])
 def test_invalid_values_fail_fast(key, value, message, tmp_path):

@@ -17,6 +17,7 @@ from tests.factories import (
     CityContractFactory,
     ConsultationFactory,
     OrganisationFactory,
+    ParticipantFactory,
     PollFactory,
     PriorityAreaFactory,
     PriorityFactory,
@@ -59,6 +60,12 @@ FACILITATOR_ONLY = [
     ("POST", "/assemblies/{assembly}/polls/{draft_poll}/open"),
     ("POST", "/assemblies/{assembly}/polls/{open_poll}/close"),
     ("POST", "/assemblies/{assembly}/polls/{open_poll}/paper"),
+    ("POST", "/assemblies/{assembly}/questions/moderation"),
+    ("POST", "/assemblies/{assembly}/questions/{question}/hide"),
+    ("POST", "/assemblies/{assembly}/speakers/call"),
+    ("POST", "/assemblies/{assembly}/speakers/finish"),
+    ("POST", "/assemblies/{assembly}/timer/start"),
+    ("POST", "/assemblies/{assembly}/timer/stop"),
 ]
 SIGNED_IN_ONLY = [
     ("GET", "/account"),
@@ -93,6 +100,7 @@ def world(db_session):
         "priority": PriorityFactory(contract=contract).id, "user": UserFactory().id,
         "assembly": assembly.id, "draft_poll": draft_poll.id, "open_poll": open_poll.id,
         "proposal": ProposalFactory(consultation=consultation).id,
+        "question": assembly_services.ask_question(ParticipantFactory(assembly=assembly), "Une question ?").id,
     }
     commit_setup()
     return ids

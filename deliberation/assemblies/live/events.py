@@ -1,30 +1,28 @@
 """Handlers of the `/live` namespace. Thin: authenticate the socket, call the services, ack.
 
-Each socket remembers in its Socket.IO session (flask.session, managed per socket by Flask-SocketIO) what it
-is: {"assembly_id", "role", "participant_id", "user_id"}; events trust that, never the payload.
+`connect` records who the socket is (live/identity.py); events trust that, never the payload.
 """
 
 from __future__ import annotations
 
-from flask import current_app, g, session
+from flask import current_app, g
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from marshmallow import Schema, fields
 
-from deliberation.accounts.models import User
 from deliberation.accounts.sessions import user_for_token
 from deliberation.assemblies import policies, services
-from deliberation.assemblies.live import tallies
+from deliberation.assemblies.live import identity, intake, room_events, tallies
+from deliberation.assemblies.live.identity import console_user_of, current_socket, participant_of, remember
 from deliberation.assemblies.live.snapshot import CONSOLE, PARTICIPANT, SCREEN, build_snapshot, poll_object
-from deliberation.assemblies.models import AssemblyState, Participant
+from deliberation.assemblies.models import AssemblyState
 from deliberation.assemblies.schemas import ID, CastVoteSchema
 from deliberation.core.errors import MESSAGES, DomainError, Forbidden, NotFound
 from deliberation.core.realtime import end_event, socket_event
-from deliberation.core.transaction import retry_when_locked, unit_of_work
+from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db, socketio
 
 NAMESPACE = tallies.NAMESPACE
-SESSION_KEY = "live"
 ROLES = {None: PARTICIPANT, "participant": PARTICIPANT, SCREEN: SCREEN, CONSOLE: CONSOLE}
 
 
@@ -42,6 +40,7 @@ def register() -> None:
     for name, handler in (("cast_vote", cast_vote), ("get_results", get_results), ("open_poll", open_poll),
                           ("close_poll", close_poll)):
         socketio.on_event(name, handler, namespace=NAMESPACE)
+    room_events.register()  # questions from the room, speaker queue, timer
 
 
 # Connection
@@ -72,7 +71,9 @@ def on_connect(auth=None):
         if not isinstance(code, str) or not code.strip():
             raise _refuse("join_code_required")
         _connect(auth, role, code)
-        tallies.ensure_emitter(current_app._get_current_object())
+        app = current_app._get_current_object()
+        tallies.ensure_emitter(app)
+        intake.ensure_writer(app)
     except ConnectionRefusedError:
         db.session.rollback()
         raise
@@ -105,9 +106,9 @@ def _connect(auth: dict, role: str, code: str) -> None:
                     code, device_token=device_token if isinstance(device_token, str) else None, user=user)
         except DomainError as error:
             raise _refuse(error.code, error.message) from None
-    session[SESSION_KEY] = {"assembly_id": assembly.id, "role": role, "join_code": assembly.join_code,
-                            "participant_id": participant.id if participant is not None else None,
-                            "user_id": user.id if (user is not None and role == CONSOLE) else None}
+    remember({"assembly_id": assembly.id, "role": role, "join_code": assembly.join_code,
+              "participant_id": participant.id if participant is not None else None,
+              "user_id": user.id if (user is not None and role == CONSOLE) else None})
     join_room(tallies.rooms(assembly.id)[role])
     if role == PARTICIPANT:
         connected = tallies.change_attendance(assembly.id, +1)
@@ -120,7 +121,7 @@ def _connect(auth: dict, role: str, code: str) -> None:
 
 def on_disconnect(reason=None):
     try:
-        live = session.get(SESSION_KEY)
+        live = identity.socket_or_none()
         if live and live["role"] == PARTICIPANT:
             tallies.change_attendance(live["assembly_id"], -1)
     except Exception:
@@ -131,13 +132,6 @@ def on_disconnect(reason=None):
 
 # Events
 
-def _socket() -> dict:
-    live = session.get(SESSION_KEY)
-    if not live:  # not possible through connect; kept so a handler never runs unauthenticated
-        raise Forbidden("forbidden")
-    return live
-
-
 def _poll_of_assembly(poll_id: int, live: dict, actor=None):
     poll = services.get_poll(poll_id)
     if poll.assembly_id != live["assembly_id"] or not policies.can_view_poll(actor, poll):
@@ -145,46 +139,28 @@ def _poll_of_assembly(poll_id: int, live: dict, actor=None):
     return poll
 
 
-def _participant(live: dict) -> Participant:
-    participant = db.session.get(Participant, live["participant_id"]) if live["participant_id"] else None
-    if participant is None:
-        raise Forbidden("not_a_participant")
-    return participant
-
-
-def _console_user(live: dict) -> User:
-    user = db.session.get(User, live["user_id"]) if live["role"] == CONSOLE and live["user_id"] else None
-    if user is None or not user.is_active:
-        raise Forbidden("forbidden")
-    return user
-
-
 @socket_event(LiveCastVoteSchema, transaction=False)
 def cast_vote(data: dict) -> dict:
-    """The REST vote's path: lock the poll first, then submit; acknowledged once committed."""
-    live = _socket()
-    if live["role"] != PARTICIPANT:
+    """The REST vote's rules, stored by this process's vote writer; acknowledged once committed."""
+    live = current_socket()
+    if live["role"] != PARTICIPANT or not live["participant_id"]:
         raise Forbidden("forbidden")
-
-    def vote():
-        poll = services.lock_poll(data["poll_id"])
-        if poll.assembly_id != live["assembly_id"] or not policies.can_view_poll(None, poll):
-            raise NotFound()
-        return services.submit_ballot(poll, _participant(live), ballot_id=data["ballot_id"], choice=data["choice"])
-
-    receipt, _created = retry_when_locked(vote)
+    request = services.BallotRequest(participant_id=live["participant_id"], assembly_id=live["assembly_id"],
+                                     ballot_id=services.canonical_ballot_id(data["ballot_id"]),
+                                     choice=data["choice"])
+    receipt, _created = intake.submit(data["poll_id"], request)
     return {"ok": True, "receipt": receipt}
 
 
 @socket_event(PollRefSchema)
 def get_results(data: dict) -> dict:
-    live = _socket()
-    actor = _console_user(live) if live["role"] == CONSOLE else None
+    live = current_socket()
+    actor = console_user_of(live) if live["role"] == CONSOLE else None
     poll = _poll_of_assembly(data["poll_id"], live, actor)
     if live["role"] == CONSOLE:
         body = services.facilitator_results(poll, actor)
     else:
-        participant = _participant(live) if live["role"] == PARTICIPANT else None
+        participant = participant_of(live) if live["role"] == PARTICIPANT else None
         body = services.poll_results(poll, viewer_participant=participant)
     return {"ok": True, "results": body["results"], "ranking": body["ranking"],
             "results_hidden": body["results_hidden"], "total_ballots": body["total_ballots"],
@@ -192,8 +168,8 @@ def get_results(data: dict) -> dict:
 
 
 def _change_poll(data: dict, change) -> dict:
-    live = _socket()
-    actor = _console_user(live)
+    live = current_socket()
+    actor = console_user_of(live)
     poll = _poll_of_assembly(data["poll_id"], live, actor)
     change(poll, actor)  # the service queues the `poll` broadcast for after the commit
     return {"ok": True, "poll": poll_object(poll, CONSOLE, actor=actor, with_my_ballot=False)}

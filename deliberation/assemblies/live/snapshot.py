@@ -62,7 +62,18 @@ def build_snapshot(assembly: Assembly, view: str, *, participant: Participant | 
         "participant": {"device_token": device_token} if view == PARTICIPANT else None,
         "polls": [poll_object(poll, view, participant=participant, actor=actor, my_ballot=mine.get(poll.id))
                   for poll in polls],
-        "questions": [],
-        "speakers": [],
-        "timer": None,
+        **_room_entries(assembly, view, participant),
     }
+
+
+def _room_entries(assembly: Assembly, view: str, participant: Participant | None) -> dict:
+    """The questions, speaker queue and timer (live/room_broadcast): a phone's own items are marked `mine`."""
+    from deliberation.assemblies.live import room_broadcast
+
+    if view == PARTICIPANT and participant is not None:
+        questions = room_broadcast.participant_questions(assembly, participant)
+        speakers = room_broadcast.participant_speakers(assembly, participant)
+    else:
+        questions = room_broadcast.questions_list(assembly, view)
+        speakers = room_broadcast.speakers_list(assembly, view)
+    return {"questions": questions, "speakers": speakers, "timer": services.timer_state(assembly)}

@@ -1,20 +1,24 @@
 """Casting a vote: validate, chain a log entry on the poll's head, keep the participant's latest ballot.
 
-The vote path stays small: one locked read of the poll, one lookup of the ballot id, one of the participant's
-current ballot, two writes and a compare-and-swap of the log head, all in the caller's unit of work.
+One vote (`cast_vote`, the REST route): one locked read of the poll, one lookup of the ballot id, one of the
+participant's current ballot, two writes and a compare-and-swap of the log head, in the caller's unit of work.
+Many votes on one poll (`submit_ballot_batch`, the live intake): the same rules with one read and one write of
+each kind for the whole batch, which is what lets one process take in a room's burst.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberation.assemblies import receipts
 from deliberation.assemblies.models import Ballot, BallotLogEntry, Participant, Poll, PollState
 from deliberation.assemblies.voting import InvalidChoice, validate_choice
-from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound
+from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from deliberation.core.transaction import after_commit, in_unit_of_work
 from deliberation.extensions import db
 
@@ -142,3 +146,88 @@ def _append(poll: Poll, participant: Participant, ballot_id: str, choice) -> str
         raise _HeadMoved()
     db.session.expire(poll, ["log_head", "log_length", "ballot_count"])
     return entry["receipt"]
+
+
+@dataclass(frozen=True)
+class BallotRequest:
+    """One vote of a live participant, as its socket session knows them (ballot_id already canonical)."""
+
+    participant_id: int
+    assembly_id: int
+    ballot_id: str
+    choice: Any
+
+
+def submit_ballot_batch(poll: Poll, requests: list[BallotRequest]) -> list[tuple[str, bool] | DomainError]:
+    """`submit_ballot` for several votes on a poll that `lock_poll` returned in this transaction, in order.
+
+    Each request gets (receipt, created) or the DomainError that refuses it alone: a poll of another assembly
+    or a draft is not found, a closed poll refuses, a bad choice is invalid; a ballot_id already logged (here
+    or earlier in the batch) returns its receipt. Votes are chained in the order given; a participant's later
+    vote replaces their earlier one, in the batch as in the table. Nothing here commits.
+    """
+    ballot_ids = [request.ballot_id for request in requests]
+    logged = dict(db.session.execute(
+        select(BallotLogEntry.ballot_id, BallotLogEntry.receipt)
+        .where(BallotLogEntry.poll_id == poll.id, BallotLogEntry.ballot_id.in_(set(ballot_ids)))).all())
+    current = {participant_id: (ballot_row, receipt) for ballot_row, participant_id, receipt in db.session.execute(
+        select(Ballot.id, Ballot.participant_id, Ballot.receipt)
+        .where(Ballot.poll_id == poll.id,
+               Ballot.participant_id.in_({request.participant_id for request in requests})))}
+    option_ids = poll.option_ids
+    head, length = poll.log_head, poll.log_length
+    entries, new_ballots, changed_ballots, outcomes = [], {}, {}, []
+    for request in requests:
+        if request.ballot_id in logged:
+            outcomes.append((logged[request.ballot_id], False))
+            continue
+        try:
+            if request.assembly_id != poll.assembly_id or poll.state == PollState.DRAFT:
+                raise NotFound()
+            if poll.state != PollState.OPEN:
+                raise Conflict("poll_closed")
+            try:
+                choice = validate_choice(poll.method, request.choice, option_ids, max_choices=poll.max_choices)
+            except InvalidChoice as error:
+                raise Invalid(error.code) from None
+        except DomainError as error:
+            outcomes.append(error)
+            continue
+        previous = current.get(request.participant_id)
+        entry = receipts.make_entry(head, poll.id, request.ballot_id, choice, previous[1] if previous else None)
+        entries.append({"poll_id": poll.id, "position": length, **entry})
+        head, length = entry["receipt"], length + 1
+        ballot = {"ballot_id": request.ballot_id, "choice": choice, "receipt": entry["receipt"]}
+        if previous is not None and previous[0] is not None:
+            changed_ballots[previous[0]] = {"row": previous[0], **ballot}
+        else:
+            new_ballots[request.participant_id] = {"poll_id": poll.id, "participant_id": request.participant_id,
+                                                   **ballot}
+        current[request.participant_id] = (previous[0] if previous else None, entry["receipt"])
+        logged[request.ballot_id] = entry["receipt"]
+        outcomes.append((entry["receipt"], True))
+    if entries:
+        _write_batch(poll, entries, list(new_ballots.values()), list(changed_ballots.values()), head)
+    return outcomes
+
+
+def _write_batch(poll: Poll, entries: list[dict], new_ballots: list[dict], changed_ballots: list[dict],
+                 head: str) -> None:
+    db.session.execute(insert(BallotLogEntry), entries)
+    if new_ballots:
+        db.session.execute(insert(Ballot), new_ballots)
+    if changed_ballots:
+        db.session.connection().execute(
+            update(Ballot.__table__).where(Ballot.__table__.c.id == bindparam("row"))
+            .values(ballot_id=bindparam("ballot_id"), choice=bindparam("choice"), receipt=bindparam("receipt")),
+            changed_ballots)
+    moved = db.session.execute(
+        update(Poll).where(Poll.id == poll.id, Poll.log_head == poll.log_head, Poll.log_length == poll.log_length)
+        .values(log_head=head, log_length=Poll.log_length + len(entries),
+                ballot_count=Poll.ballot_count + len(new_ballots))
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # the poll was not locked by this transaction: a caller's bug, never a race
+        raise _HeadMoved()
+    db.session.expire(poll, ["log_head", "log_length", "ballot_count"])
+    _tally_due(poll.id)
