@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 import pytest
 import socketio as socketio_client
@@ -29,7 +29,6 @@ from tests.browser.conftest import (
     LiveServer,
     _deliberation_command,
     _free_port,
-    _recreate_postgres_database,
     _server_environment,
     _stop,
     _wait_until_healthy,
@@ -80,20 +79,6 @@ with app.app_context():
 
 
 # The database and the servers
-
-def server_database(tmp_path_factory, suffix: str):
-    """Generator for a module fixture: `<outer PostgreSQL db>_<suffix>` (created, then dropped) when the outer
-    run uses PostgreSQL, otherwise an SQLite file."""
-    outer = os.environ.get("DELIBERATION_DATABASE_URL", "")
-    if uses_postgres():
-        parsed = urlparse(outer)
-        name = f"{parsed.path.lstrip('/')}_{suffix}"
-        _recreate_postgres_database(outer, name)
-        yield urlunparse(parsed._replace(path=f"/{name}"))
-        _recreate_postgres_database(outer, name, create=False)
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp(f'{suffix}-db') / 'deliberation.sqlite3'}"
-
 
 def uses_postgres() -> bool:
     return urlparse(os.environ.get("DELIBERATION_DATABASE_URL", "")).scheme.startswith(("postgres", "postgresql"))

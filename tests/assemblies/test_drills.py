@@ -34,10 +34,10 @@ from tests.assemblies.live_servers import (  # noqa: E402
     create_poll,
     get_json,
     port_of,
-    server_database,
     uses_postgres,
     wait_until,
 )
+from tests.browser.conftest import server_database  # noqa: E402 - after the skips, like the above
 
 PHONES = 200
 BURST_THREADS = 4

@@ -28,10 +28,10 @@ from tests.assemblies.live_servers import (  # noqa: E402
     connect_phones,
     create_poll,
     get_json,
-    server_database,
     uses_postgres,
     wait_until,
 )
+from tests.browser.conftest import server_database  # noqa: E402 - after the skips, like the above
 
 SAME_DEVICE_SOCKETS = 50
 

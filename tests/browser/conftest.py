@@ -107,18 +107,23 @@ def _recreate_postgres_database(outer_url: str, name: str, *, create: bool = Tru
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-@pytest.fixture(scope="session")
-def live_server_database(tmp_path_factory):
-    """A fresh database: `<outer db>_browser` next to a PostgreSQL test database, otherwise an SQLite file."""
+def server_database(tmp_path_factory, suffix: str):
+    """Generator for a fixture: a fresh database for real servers, `<outer db>_<suffix>` next to a PostgreSQL
+    test database (created, then dropped), otherwise an SQLite file."""
     outer = os.environ.get("DELIBERATION_DATABASE_URL", "")
     if urlparse(outer).scheme.startswith(("postgres", "postgresql")):
         parsed = urlparse(outer)
-        name = f"{parsed.path.lstrip('/')}_browser"
+        name = f"{parsed.path.lstrip('/')}_{suffix}"
         _recreate_postgres_database(outer, name)
         yield urlunparse(parsed._replace(path=f"/{name}"))
         _recreate_postgres_database(outer, name, create=False)
     else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'deliberation.sqlite3'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp(f'{suffix}-db') / 'deliberation.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def live_server_database(tmp_path_factory):
+    yield from server_database(tmp_path_factory, "browser")
 
 
 def _server_environment(database_url: str, workdir: Path) -> dict[str, str]:
