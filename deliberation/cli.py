@@ -16,6 +16,7 @@ def build_cli():
 
     from deliberation.accounts.cli import users
     from deliberation.app import create_app
+    from deliberation.core.audit_cli import audit_group
     from deliberation.seed import seed_demo_command
 
     @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False,
@@ -38,6 +39,7 @@ def build_cli():
 
     cli.add_command(users)
     cli.add_command(seed_demo_command)
+    cli.add_command(audit_group)
     return cli
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "translations"
 LANGUAGES = ("fr", "en")
-DOMAIN_MODULES = ("accounts", "territories", "consultations", "proposals", "notifications", "assemblies")
+DOMAIN_MODULES = ("accounts", "territories", "consultations", "proposals", "notifications", "assemblies",
+                  "moderation")
 WEB_SOURCES = (
     "deliberation/core", "deliberation/web", "deliberation/api/__init__.py", "deliberation/api/common.py",
     "deliberation/api/validation.py", "deliberation/seed", "templates/base.html", "templates/_macros",

@@ -3,7 +3,7 @@
 from flask import Flask
 
 # models register their tables; admin adds the administration pages to the blueprint of views.
-from deliberation.accounts import admin, models, sessions, views  # noqa: F401
+from deliberation.accounts import admin, admin_audit, models, sessions, views  # noqa: F401
 from deliberation.accounts.models import ROLE_LABELS
 from deliberation.accounts.policies import TEMPLATE_POLICIES
 

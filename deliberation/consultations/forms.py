@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from deliberation.consultations.models import PHASE_KIND_LABELS
 from deliberation.territories.forms import CheckboxesField, optional_int
@@ -28,6 +28,9 @@ class ConsultationForm(FlaskForm):
     area_ids = CheckboxesField(_l("Priority areas concerned"), coerce=int)
     priority_ids = CheckboxesField(_l("Priorities concerned"), coerce=int)
     is_published = BooleanField(_l("Published (visible to everyone)"))
+    report_threshold = IntegerField(_l("Reports before a contribution is hidden"), default=3,
+                                    validators=[Optional(), NumberRange(min=1, max=1000)])
+    premoderation = BooleanField(_l("Pre-moderation of new contributions"))
 
 
 class PhaseForm(FlaskForm):

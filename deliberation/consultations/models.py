@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberation.core import clock
@@ -98,6 +99,7 @@ consultation_priorities = Table(
 
 class Consultation(Base):
     __tablename__ = "consultations"
+    __table_args__ = (CheckConstraint("report_threshold >= 1", name="report_threshold_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("city_contracts.id", ondelete="SET NULL"),
@@ -107,6 +109,10 @@ class Consultation(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     # An unpublished consultation is seen only by admins while they prepare it.
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Moderation: an item is hidden pending moderation once this many people reported it; with
+    # pre-moderation, new proposals wait for a moderator before anyone else sees them.
+    report_threshold: Mapped[int] = mapped_column(default=3, server_default="3")
+    premoderation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 

@@ -78,6 +78,8 @@ def _consultation_fields(form: ConsultationForm) -> dict:
         "area_ids": form.area_ids.data or [],
         "priority_ids": form.priority_ids.data or [],
         "is_published": form.is_published.data,
+        "report_threshold": form.report_threshold.data,
+        "premoderation": form.premoderation.data,
     }
 
 

@@ -5,7 +5,8 @@ reader's language. Parameters the messages may use:
 - `actor_id`: the person who acted, shown as `%(actor)s` (their current public name, so an erased account
   shows as "deleted participant");
 - `proposal`: the proposal's title when the notification was made;
-- `status`: a ProposalStatus value, shown as `%(status)s` with its translated label.
+- `status`: a ProposalStatus value, shown as `%(status)s` with its translated label;
+- `reason` (moderation): a ReportReason value (or automatic), shown as `%(reason)s` with its translated label.
 """
 
 from __future__ import annotations
@@ -67,6 +68,32 @@ PROPOSAL_STATUS_CHANGED = register(NotificationKind(
     email_subject=_l("Your proposal “%(proposal)s” is now: %(status)s"),
 ))
 
+MODERATION_HIDDEN = register(NotificationKind(
+    "moderation_hidden",
+    message=_l("Your contribution “%(proposal)s” was hidden by moderation. Reason: %(reason)s."),
+    email_subject=_l("Your contribution “%(proposal)s” was hidden by moderation"),
+))
+MODERATION_COMMENT_HIDDEN = register(NotificationKind(
+    "moderation_comment_hidden",
+    message=_l("Your comment on “%(proposal)s” was hidden by moderation. Reason: %(reason)s."),
+    email_subject=_l("Your comment on “%(proposal)s” was hidden by moderation"),
+))
+MODERATION_RESTORED = register(NotificationKind(
+    "moderation_restored",
+    message=_l("Your contribution “%(proposal)s” is visible again: moderation restored it."),
+    email_subject=_l("Your contribution “%(proposal)s” is visible again"),
+))
+MODERATION_COMMENT_RESTORED = register(NotificationKind(
+    "moderation_comment_restored",
+    message=_l("Your comment on “%(proposal)s” is visible again: moderation restored it."),
+    email_subject=_l("Your comment on “%(proposal)s” is visible again"),
+))
+MODERATION_PUBLISHED = register(NotificationKind(
+    "moderation_published",
+    message=_l("Your contribution “%(proposal)s” was read by moderation and is now published."),
+    email_subject=_l("Your contribution “%(proposal)s” is published"),
+))
+
 UNKNOWN_KIND_MESSAGE = _l("You have a new notification.")
 
 
@@ -83,6 +110,10 @@ def present(params: Mapping[str, Any], actor_names: Mapping[int, str] | None = N
     if "actor_id" in params:
         names = actor_names or {}
         shown["actor"] = names.get(params["actor_id"]) or DELETED_USER_LABEL
+    if "reason" in params:
+        from deliberation.moderation.models import reason_label
+
+        shown["reason"] = reason_label(params["reason"]) or "…"
     if "status" in params:
         try:
             shown["status"] = PROPOSAL_STATUS_LABELS[ProposalStatus(params["status"])]

@@ -47,8 +47,11 @@ def on_comment_posted(comment: Comment, **_extra) -> None:
 
 
 def on_proposal_status_changed(proposal: Proposal, *, old_status: ProposalStatus | str | None = None,
-                               actor: User | None = None, **_extra) -> None:
-    """The author hears of what others did to their proposal, not of their own submission or withdrawal."""
+                               actor: User | None = None, decision=None, **_extra) -> None:
+    """The author hears of what others did to their proposal, not of their own submission or withdrawal.
+    A moderation decision (`decision`) tells them itself, with its reason (moderation.services)."""
+    if decision is not None:
+        return
     new_status = ProposalStatus(proposal.status)
     old = ProposalStatus(old_status) if old_status else None
     if old == new_status or old == ProposalStatus.DRAFT or new_status in (ProposalStatus.DRAFT,

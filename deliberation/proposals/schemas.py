@@ -65,12 +65,26 @@ class ProposalSchema(Schema):
     area = fields.Nested(AreaSchema, allow_none=True)
     priority = fields.Nested(PrioritySchema, allow_none=True)
     official_response = fields.Constant(None, metadata={"description": "the officials' response (later)"})
-    moderation_reason = fields.Constant(None, metadata={"description": "public reason when hidden (later)"})
+    moderation_reason = fields.Method("_moderation_reason", allow_none=True, metadata={
+        "description": "when hidden: the public reason (a ReportReason, or automatic: hidden pending moderation "
+                       "after several reports); the decision itself is in GET /api/v1/moderation/log"})
+
     merged_into_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     published_at = fields.DateTime(allow_none=True)
     withdrawn_at = fields.DateTime(allow_none=True)
+
+    def _hide_decision(self, proposal):
+        if proposal.status != ProposalStatus.HIDDEN:
+            return None
+        from deliberation.moderation.services import latest_hide
+
+        return latest_hide("proposal", proposal.id)
+
+    def _moderation_reason(self, proposal):
+        decision = self._hide_decision(proposal)
+        return decision.reason if decision is not None else None
 
     @post_dump(pass_original=True)
     def _redact(self, data, proposal, **kwargs):

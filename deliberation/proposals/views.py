@@ -98,7 +98,11 @@ def new(consultation_id: int):
         except Invalid as error:
             _show_errors(form, error)
         else:
-            flash(_("Thank you, your contribution is published."), "success")
+            if proposal.is_public:
+                flash(_("Thank you, your contribution is published."), "success")
+            else:
+                flash(_("Thank you. Your contribution will be published once a moderator has read it."),
+                      "success")
             return redirect(url_for(".show", proposal_id=proposal.id))
     status = 422 if form.is_submitted() else 200
     return render_template("proposals/new.html", consultation=consultation, form=form,
@@ -115,8 +119,14 @@ def _render_show(proposal, bound_form: CommentForm | None = None, status: int = 
     viewer = _viewer()
     readable = policies.can_view(viewer, proposal)
     is_reply = bound_form is not None and bound_form.parent_id.data is not None
+    from deliberation.moderation import policies as moderation_policies
+    from deliberation.moderation import services as moderation
+
     context = {
         "proposal": proposal, "readable": readable,
+        "is_moderator": moderation_policies.is_moderator_of(viewer, proposal.consultation_id),
+        "hide_decision": moderation.latest_hide("proposal", proposal.id) if proposal.status == "hidden" else None,
+        "comment_decisions": {},
         "comment_form": bound_form if bound_form is not None and not is_reply else CommentForm(formdata=None),
         "reply_form": bound_form if is_reply else None,
     }
@@ -126,6 +136,8 @@ def _render_show(proposal, bound_form: CommentForm | None = None, status: int = 
             summary=services.stance_summary(proposal),
             comments=services.comment_tree(proposal),
         )
+        hidden_comments = services.hidden_comment_ids(proposal)
+        context["comment_decisions"] = moderation.hide_decisions_for("comment", hidden_comments)
     return render_template("proposals/show.html", **context), status
 
 

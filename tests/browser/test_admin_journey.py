@@ -1,6 +1,6 @@
 """An administrator on a phone, in French: the dashboard, a priority area (QPV), a consultation and its
-phases, then a moderator scoped to that consultation. And a resident who opens /admin gets the French 403
-page.
+phases, then a moderator scoped to that consultation, found again in the audit log. And a resident who opens
+/admin gets the French 403 page.
 
 Runs against the real server with the demo data (seed-demo), at 360 px, with axe-core on every page and on
 every page sent back with errors.
@@ -119,11 +119,21 @@ def test_admin_sets_up_an_area_a_consultation_its_phases_and_a_moderator(page, l
     send(page, "Rechercher")
     expect(page.get_by_role("row").filter(has_text="Aïcha B.")).to_contain_text("modérateur·rice")
 
+    # The audit log shows that role granted, and says the log is intact.
+    visit(page, "/admin")
+    follow(page, page.get_by_role("main").get_by_role("link", name="Journal", exact=True))
+    expect(page.locator("#audit-chain-status")).to_contain_text("Le journal est intact.")
+    page.get_by_label("Action", exact=True).select_option(label="Rôle attribué")
+    send(page, "Filtrer")
+    granted = page.get_by_role("row").filter(has_text="Rôle attribué")
+    expect(granted).to_have_count(1)
+    expect(granted).to_contain_text('"role":"moderator"')
+
 
 def test_a_resident_opening_the_administration_gets_a_french_403(page, live_server, make_user):
     make_user("curieuse.admin@example.org", "Une balade le long du canal", display_name="Curieuse")
     sign_in(page, "curieuse.admin@example.org", "Une balade le long du canal")
-    for path in ("/admin", "/admin/users", "/admin/territory/"):
+    for path in ("/admin", "/admin/users", "/admin/territory/", "/admin/audit"):
         response = page.goto(path)
         assert response is not None and response.status == 403, f"{path}: {response and response.status}"
         check(page)

@@ -48,6 +48,9 @@ ADMIN_ONLY = [
     ("GET", "/admin/users/{user}"),
     ("POST", "/admin/users/{user}/roles"),
     ("POST", "/admin/users/{user}/roles/revoke"),
+    ("GET", "/admin/audit"),
+    ("GET", "/admin/audit/export?format=csv"),
+    ("GET", "/admin/audit/export?format=json"),
 ]
 FACILITATOR_ONLY = [
     ("GET", "/assemblies/"),
@@ -67,6 +70,11 @@ FACILITATOR_ONLY = [
     ("POST", "/assemblies/{assembly}/timer/start"),
     ("POST", "/assemblies/{assembly}/timer/stop"),
 ]
+MODERATOR_ONLY = [
+    ("GET", "/moderation"),
+    ("POST", "/moderation/decisions"),
+    ("POST", "/moderation/decisions/bulk"),
+]
 SIGNED_IN_ONLY = [
     ("GET", "/account"),
     ("GET", "/account/data.json"),
@@ -83,6 +91,7 @@ SIGNED_IN_ONLY = [
     ("POST", "/proposals/{proposal}/unsupport"),
     ("POST", "/proposals/{proposal}/comments"),
     ("POST", "/proposals/{proposal}/edit"),
+    ("POST", "/reports"),
 ]
 
 
@@ -117,14 +126,14 @@ def _audit_count() -> int:
     return db.session.scalar(select(func.count(AuditEntry.id)))
 
 
-@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY + SIGNED_IN_ONLY)
+@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY + MODERATOR_ONLY + SIGNED_IN_ONLY)
 def test_anonymous_visitors_are_sent_to_sign_in(client, world, method, template):
     response = _call(client, method, template.format(**world))
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY)
+@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY + MODERATOR_ONLY)
 def test_residents_are_refused_and_nothing_changes(client, world, method, template):
     sign_in(client, UserFactory())
     before = _audit_count()
@@ -145,3 +154,23 @@ def test_a_poll_of_another_assembly_is_not_found_from_this_console(client, world
     response = _call(client, "POST", f"/assemblies/{world['assembly']}/polls/{foreign.id}/{action}")
     assert response.status_code == 404
     assert assembly_services.get_poll(foreign.id).state == PollState.OPEN
+
+
+def test_a_moderator_of_another_consultation_cannot_decide_here(client, world):
+    from deliberation.moderation import services as moderation_services
+    from deliberation.proposals.models import Proposal, ProposalStatus
+
+    with_reports = UserFactory()
+    moderation_services.report_content(with_reports, "proposal", world["proposal"], reason="spam")
+    elsewhere = UserFactory(roles=[("moderator", ConsultationFactory())])
+    commit_setup()
+    sign_in(client, elsewhere)
+    before = _audit_count()
+    token = csrf_token_from(client.get("/moderation"))
+    response = client.post("/moderation/decisions", data={
+        "csrf_token": token, "target_type": "proposal", "target_id": world["proposal"], "action": "hide",
+        "reason": "spam"})
+    assert response.status_code == 302
+    assert db.session.get(Proposal, world["proposal"]).status == ProposalStatus.PUBLISHED
+    assert _audit_count() == before
+    assert client.get("/api/v1/moderation/queue").get_json()["items"] == []

@@ -167,6 +167,23 @@ def moderate_question(question: Question, actor, action: str) -> bool:
     return True
 
 
+def set_question_hidden_by_moderation(question: Question, hidden: bool,
+                                     previous: QuestionState | str | None = None) -> QuestionState:
+    """The moderation module hides a reported question (or restores it to `previous`, never back on the screen);
+    its service checked the moderator's policy and writes the audit entry. Returns the state it left."""
+    left = question.state
+    if hidden:
+        question.state = QuestionState.HIDDEN
+    else:
+        restored = QuestionState(previous) if previous else QuestionState.VISIBLE
+        question.state = QuestionState.VISIBLE if restored in (QuestionState.HIDDEN, QuestionState.ON_SCREEN) \
+            else restored
+    if question.state != left:
+        db.session.flush()
+        announce_questions(question.assembly_id)
+    return left
+
+
 def attach_question(question: Question, actor, agenda_item: AgendaItem | None) -> Question:
     """Attach a question to an agenda item of its assembly (or detach it with None), audited."""
     assembly = question.assembly

@@ -56,8 +56,12 @@ def _consultation_values(
     area_ids,
     priority_ids,
     is_published: bool,
+    report_threshold: int = 3,
+    premoderation: bool = False,
 ) -> dict[str, Any]:
     title = required_text(errors, "title", title)
+    if not isinstance(report_threshold, int) or isinstance(report_threshold, bool) or not 1 <= report_threshold <= 1000:
+        errors.add("report_threshold", _l("Enter a whole number between 1 and 1,000."))
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
         errors.add("description", _l("At most %(max)s characters.", max=DESCRIPTION_MAX))
@@ -97,6 +101,8 @@ def _consultation_values(
         "areas": areas,
         "priorities": priorities,
         "is_published": bool(is_published),
+        "report_threshold": report_threshold,
+        "premoderation": bool(premoderation),
     }
 
 
@@ -110,6 +116,8 @@ def create_consultation(
     priority_ids: Iterable[int] = (),
     phases: Iterable[Mapping[str, Any]] = (),
     is_published: bool = True,
+    report_threshold: int | None = 3,
+    premoderation: bool = False,
 ) -> Consultation:
     """A consultation with its phases: [{kind, starts_at, ends_at, description?}], datetimes aware."""
     require_manager(actor)
@@ -122,6 +130,8 @@ def create_consultation(
         area_ids=area_ids,
         priority_ids=priority_ids,
         is_published=is_published,
+        report_threshold=3 if report_threshold is None else report_threshold,
+        premoderation=premoderation,
     )
     checked_phases = [
         phase_values(
@@ -148,6 +158,8 @@ def create_consultation(
         consultation,
         title=consultation.title,
         is_published=consultation.is_published,
+        report_threshold=consultation.report_threshold,
+        premoderation=consultation.premoderation,
         contract_id=consultation.contract_id,
         area_ids=[a.id for a in consultation.areas],
         priority_ids=[p.id for p in consultation.priorities],
@@ -166,6 +178,8 @@ def update_consultation(
     area_ids: Iterable[int] = (),
     priority_ids: Iterable[int] = (),
     is_published: bool = True,
+    report_threshold: int | None = None,
+    premoderation: bool | None = None,
 ) -> Consultation:
     """Everything but the phases (see add_phase, update_phase, remove_phase)."""
     require_manager(actor)
@@ -178,9 +192,12 @@ def update_consultation(
         area_ids=area_ids,
         priority_ids=priority_ids,
         is_published=is_published,
+        report_threshold=consultation.report_threshold if report_threshold is None else report_threshold,
+        premoderation=consultation.premoderation if premoderation is None else premoderation,
     )
     errors.raise_if_any()
-    changed = changes_between(consultation, {k: values[k] for k in ("title", "description", "is_published")})
+    changed = changes_between(consultation, {k: values[k] for k in ("title", "description", "is_published",
+                                                                    "report_threshold", "premoderation")})
     new_contract_id = values["contract"].id if values["contract"] is not None else None
     if consultation.contract_id != new_contract_id:
         changed["contract_id"] = [consultation.contract_id, new_contract_id]

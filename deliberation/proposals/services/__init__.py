@@ -7,6 +7,7 @@ services` and `services.submit_proposal(...)`.
 from deliberation.proposals.services.comments import (
     CommentNode,
     comment_tree,
+    hidden_comment_ids,
     list_comments,
     post_comment,
     stance_summary,
@@ -29,7 +30,8 @@ from deliberation.proposals.services.supports import has_supported, support_prop
 
 __all__ = [
     "RANDOM_SEED_MAX", "SORTS", "CommentNode", "comment_tree", "edit_proposal", "get_consultation",
-    "get_proposal", "has_supported", "initial_status", "list_comments", "list_my_proposals", "list_proposals",
+    "get_proposal", "has_supported", "hidden_comment_ids", "initial_status", "list_comments", "list_my_proposals",
+    "list_proposals",
     "new_random_seed", "post_comment", "stance_summary", "submit_proposal", "support_proposal",
     "withdraw_proposal", "withdraw_support",
 ]

@@ -117,3 +117,9 @@ def list_comments(proposal: Proposal, *, page: int, per_page: int) -> Page[Comme
         .limit(per_page).offset((page - 1) * per_page)
     ).unique().all()
     return Page(items=list(items), page=page, per_page=per_page, total=total)
+
+
+def hidden_comment_ids(proposal: Proposal) -> list[int]:
+    """Ids of the proposal's hidden comments (their placeholders name the moderation decision)."""
+    return list(db.session.scalars(select(Comment.id).where(Comment.proposal_id == proposal.id,
+                                                            Comment.status == CommentStatus.HIDDEN)))

@@ -33,9 +33,8 @@ CONSENT_REQUIRED = _l("The resident's consent is required to submit with and for
 
 
 def initial_status(consultation: Consultation) -> ProposalStatus:
-    """The status a new proposal starts in. Pre-moderation (a later issue) will answer PENDING_MODERATION here
-    for consultations that ask for it."""
-    return ProposalStatus.PUBLISHED
+    """The status a new proposal starts in: awaiting moderation where the consultation pre-moderates."""
+    return ProposalStatus.PENDING_MODERATION if consultation.premoderation else ProposalStatus.PUBLISHED
 
 
 def submit_proposal(consultation: Consultation, actor, *, title, body, kind=ProposalKind.PROPOSAL,

@@ -1,0 +1,94 @@
+"""API: reports and moderation (shared/API.md). Thin adapters over moderation.services."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from deliberation.api.common import ErrorSchema, PageQuerySchema, page_args, require_user
+from deliberation.api.proposals import signed_in
+from deliberation.core.transaction import unit_of_work
+from deliberation.moderation import services
+from deliberation.moderation.schemas import (
+    CreateReportSchema,
+    DecideSchema,
+    DecisionPageSchema,
+    PublicDecisionSchema,
+    QueueQuerySchema,
+    QueueSchema,
+    ReportSchema,
+)
+
+bp = Blueprint("api_moderation", __name__, url_prefix="/api/v1", description="reports and moderation")
+
+
+class LogQuerySchema(PageQuerySchema):
+    consultation_id = fields.Integer(load_default=None)
+
+
+@bp.route("/reports")
+class Reports(MethodView):
+    @signed_in
+    @bp.arguments(CreateReportSchema)
+    @bp.response(201, ReportSchema)
+    @bp.alt_response(401, schema=ErrorSchema, description="not signed in")
+    @bp.alt_response(403, schema=ErrorSchema, description="own_content")
+    @bp.alt_response(404, schema=ErrorSchema, description="unknown item")
+    @bp.alt_response(409, schema=ErrorSchema, description="already_reported (one report per person and item), "
+                                                          "not_reportable (hidden or not public)")
+    def post(self, data):
+        """Report a proposal, a comment or a question from the room, once per person. Once the consultation's
+        threshold of distinct reporters is reached, the item is hidden pending moderation."""
+        actor = require_user()
+        with unit_of_work():
+            report = services.report_content(actor, data["target_type"], data["target_id"], reason=data["reason"],
+                                             details=data["details"])
+        return report
+
+
+@bp.route("/moderation/queue")
+class Queue(MethodView):
+    @signed_in
+    @bp.arguments(QueueQuerySchema, location="query")
+    @bp.response(200, QueueSchema)
+    @bp.alt_response(401, schema=ErrorSchema)
+    @bp.alt_response(403, schema=ErrorSchema, description="not_moderator")
+    def get(self, args):
+        """Items with pending reports, grouped by item (most distinct reporters first, then the oldest report),
+        and proposals awaiting moderation. Never who reported."""
+        actor = require_user()
+        items = services.list_queue(actor, target_type=args["target_type"],
+                                    consultation_id=args["consultation_id"])
+        return {"items": items, "total": len(items)}
+
+
+@bp.route("/moderation/decisions")
+class Decisions(MethodView):
+    @signed_in
+    @bp.arguments(DecideSchema)
+    @bp.response(201, PublicDecisionSchema)
+    @bp.alt_response(401, schema=ErrorSchema)
+    @bp.alt_response(403, schema=ErrorSchema, description="not_moderator, own_content, own_report")
+    @bp.alt_response(404, schema=ErrorSchema)
+    @bp.alt_response(409, schema=ErrorSchema, description="already_hidden, not_hidden, no_open_reports")
+    @bp.alt_response(422, schema=ErrorSchema, description="merge_not_available_yet, validation_error")
+    def post(self, data):
+        """Hide (with a public reason), restore (a proposal awaiting moderation is published) or dismiss the
+        reports of an item. `merge` is not available yet (422 merge_not_available_yet)."""
+        actor = require_user()
+        with unit_of_work():
+            decision = services.decide(actor, data["target_type"], data["target_id"], action=data["action"],
+                                       reason=data["reason"], note=data["note"], charter_rule=data["charter_rule"])
+        return decision
+
+
+@bp.route("/moderation/log")
+class Log(MethodView):
+    @bp.arguments(LogQuerySchema, location="query")
+    @bp.response(200, DecisionPageSchema)
+    def get(self, args):
+        """The public moderation log, newest first: what kind of item, when, what was done and why. Never the
+        hidden text, never who reported, never the moderator's name."""
+        page, per_page = page_args(args)
+        return services.list_decisions(page=page, per_page=per_page, consultation_id=args["consultation_id"])
