@@ -33,6 +33,7 @@ ROLE_LABELS = {
 }
 
 DELETED_USER_LABEL = _l("deleted participant")
+BLOCK_REASON_MAX_LENGTH = 1000
 
 
 class User(UserMixin, Base):
@@ -47,6 +48,11 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     email_confirmed_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # Blocked by moderation: the person can sign in, read, download their data and delete their account, but
+    # not post; `block_reason` (the moderator's justification) is shown to them on their account page.
+    blocked_at: Mapped[datetime | None]
+    block_reason: Mapped[str | None] = mapped_column(String(BLOCK_REASON_MAX_LENGTH))
+    blocked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",
@@ -56,6 +62,10 @@ class User(UserMixin, Base):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login: a deleted account cannot sign in

@@ -51,6 +51,8 @@ def export_personal_data(user: User) -> dict[str, Any]:
             "locale": user.locale,
             "created_at": _iso(user.created_at),
             "email_confirmed_at": _iso(user.email_confirmed_at),
+            "blocked_at": _iso(user.blocked_at),
+            "block_reason": user.block_reason,
         },
         "roles": [
             {"role": str(a.role), "consultation_id": a.consultation_id, "granted_at": _iso(a.created_at)}
@@ -129,6 +131,7 @@ def delete_account(user: User) -> None:
     user.display_name = None
     user.locale = None
     user.email_confirmed_at = None
+    user.blocked_at = user.block_reason = user.blocked_by_id = None
     user.deleted_at = clock.now()
     db.session.flush()
     audit.record(user, "account_deleted", user, supports_removed=len(supported))

@@ -8,10 +8,11 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_login import current_user
 
-from deliberation.api import accounts, assemblies, audit, consultations, moderation, proposals
+from deliberation.api import accounts, assemblies, audit, consultations, moderation, moderation_appeals, proposals
 from deliberation.extensions import api, csrf
 
-BLUEPRINTS = (accounts.bp, consultations.bp, proposals.bp, assemblies.bp, moderation.bp, audit.bp)
+BLUEPRINTS = (accounts.bp, consultations.bp, proposals.bp, assemblies.bp, moderation.bp, moderation_appeals.bp,
+              audit.bp)
 API_BLUEPRINT_NAMES = {blueprint.name for blueprint in BLUEPRINTS}
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

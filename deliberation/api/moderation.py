@@ -69,17 +69,27 @@ class Decisions(MethodView):
     @bp.arguments(DecideSchema)
     @bp.response(201, PublicDecisionSchema)
     @bp.alt_response(401, schema=ErrorSchema)
-    @bp.alt_response(403, schema=ErrorSchema, description="not_moderator, own_content, own_report")
+    @bp.alt_response(403, schema=ErrorSchema, description="not_moderator, own_content, own_report, "
+                                                          "not_global_moderator, own_account")
     @bp.alt_response(404, schema=ErrorSchema)
-    @bp.alt_response(409, schema=ErrorSchema, description="already_hidden, not_hidden, no_open_reports")
-    @bp.alt_response(422, schema=ErrorSchema, description="merge_not_available_yet, validation_error")
+    @bp.alt_response(409, schema=ErrorSchema, description="already_hidden, not_hidden, no_open_reports, "
+                                                          "not_mergeable, already_blocked, not_blocked, "
+                                                          "not_blockable")
+    @bp.alt_response(422, schema=ErrorSchema, description="validation_error, merge_into_itself, "
+                                                          "merge_other_consultation, merge_target_not_found, "
+                                                          "merge_target_not_public, merge_only_proposals, "
+                                                          "block_action, block_needs_account")
     def post(self, data):
         """Hide (with a public reason), restore (a proposal awaiting moderation is published) or dismiss the
-        reports of an item. `merge` is not available yet (422 merge_not_available_yet)."""
+        reports of an item; merge a duplicate proposal into `into_id` (same consultation; supports carried over
+        once per person, comments moved). Extension: `target_type: "user"` with `block` (a `justification`,
+        optionally `hide_content` with a `reason`) or `unblock`, by global moderators and administrators."""
         actor = require_user()
         with unit_of_work():
             decision = services.decide(actor, data["target_type"], data["target_id"], action=data["action"],
-                                       reason=data["reason"], note=data["note"], charter_rule=data["charter_rule"])
+                                       reason=data["reason"], note=data["note"], charter_rule=data["charter_rule"],
+                                       into_id=data["into_id"], justification=data["justification"],
+                                       hide_content=data["hide_content"])
         return decision
 
 

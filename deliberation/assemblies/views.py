@@ -35,7 +35,7 @@ from deliberation.assemblies.forms import (
 )
 from deliberation.assemblies.live.tallies import connected_count
 from deliberation.assemblies.models import Assembly, AssemblyState, Poll, PollState, QuestionState, SpeakerState
-from deliberation.assemblies.voting import PollMethod, format_gauge
+from deliberation.assemblies.voting import PollMethod, gauge_parts
 from deliberation.consultations import services as consultation_services
 from deliberation.consultations.models import Consultation
 from deliberation.core.errors import DomainError, Invalid, NotFound, require
@@ -110,6 +110,12 @@ def percent(count: int, total: int) -> int:
 
 
 bp.add_app_template_global(percent, "percent")
+def format_gauge(mention_label: str, gauge_value: float) -> str:
+    """ "Good +40%" in English, « Bien +40 % » in French (live-results.js writes the same from `gauge`)."""
+    sign, share = gauge_parts(gauge_value)
+    return _("%(mention)s %(sign)s%(percent)s %%", mention=mention_label, sign=sign, percent=share)
+
+
 bp.add_app_template_global(format_gauge, "format_gauge")
 bp.add_app_template_global(MENTION_LABELS, "mention_labels")
 

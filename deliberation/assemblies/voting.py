@@ -312,11 +312,11 @@ def median_sequence(profile: Sequence[int]) -> tuple[int, ...]:
     return tuple(sequence)
 
 
-def format_gauge(mention_label: str, gauge_value: float) -> str:
-    """"Good +40 %", "Good −30 %" (U+2212 minus), "Good 0 %" when it rounds to zero; half-percents round up."""
+def gauge_parts(gauge_value: float) -> tuple[str, int]:
+    """(sign, whole percent) of a gauge: ("+", 40), ("\u2212", 30) (U+2212 minus), ("", 0) when it rounds to
+    zero; half-percents round up. The page writes them in its language ("Good +40%", « Bien +40 % »)."""
     percent = int((Decimal(repr(abs(gauge_value))) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    sign = "" if percent == 0 else ("+" if gauge_value > 0 else "\u2212")
-    return f"{mention_label} {sign}{percent} %"
+    return ("" if percent == 0 else ("+" if gauge_value > 0 else "\u2212")), percent
 
 
 def _judgment_order(ids: Sequence[OptionId], profiles: Mapping[OptionId, Sequence[int]]) -> list[OptionId]:

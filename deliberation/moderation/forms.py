@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from deliberation.accounts.models import BLOCK_REASON_MAX_LENGTH
 from deliberation.moderation.models import (
     CHARTER_RULE_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
@@ -40,6 +41,11 @@ class DecisionForm(FlaskForm):
     note = StringField(_l("Public note (optional)"), validators=[Optional(), Length(max=NOTE_MAX_LENGTH)])
     charter_rule = StringField(_l("Rule of the charter (optional)"),
                                validators=[Optional(), Length(max=CHARTER_RULE_MAX_LENGTH)])
+    # Merge: the proposal kept. Block: the justification and whether to hide their contributions.
+    into_id = StringField(_l("Contribution to keep"), validators=[Optional()])
+    justification = TextAreaField(_l("Justification"), validators=[Optional(), Length(max=BLOCK_REASON_MAX_LENGTH)])
+    hide_content = BooleanField(_l("Also hide all their visible contributions"))
+    next = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -76,7 +76,9 @@ class ModerationAction(StrEnum):
     HIDE = "hide"
     RESTORE = "restore"
     DISMISS = "dismiss"
-    MERGE = "merge"  # later
+    MERGE = "merge"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
 
 
 MODERATION_ACTION_LABELS = {
@@ -84,7 +86,23 @@ MODERATION_ACTION_LABELS = {
     ModerationAction.RESTORE: _l("restored"),
     ModerationAction.DISMISS: _l("reports dismissed"),
     ModerationAction.MERGE: _l("merged"),
+    ModerationAction.BLOCK: _l("account blocked"),
+    ModerationAction.UNBLOCK: _l("account unblocked"),
 }
+
+
+class DecisionTargetType(StrEnum):
+    """What a decision is about: a reportable item, or an account (block, unblock). Same values as
+    ReportTargetType plus `user`; the database constraint keeps the name `reporttargettype`."""
+
+    PROPOSAL = "proposal"
+    COMMENT = "comment"
+    QUESTION = "question"
+    USER = "user"
+
+
+#: What the public log says of a decision about an account: never who.
+BLOCKED_ACCOUNT_LABEL = _l("an account")
 
 
 class Report(Base):
@@ -120,7 +138,8 @@ class ModerationDecision(Base):
     __table_args__ = (Index("ix_moderation_decisions_target", "target_type", "target_id", "decided_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target_type: Mapped[ReportTargetType] = mapped_column(enum_column(ReportTargetType))
+    target_type: Mapped[DecisionTargetType] = mapped_column(enum_column(DecisionTargetType,
+                                                                        name="reporttargettype"))
     target_id: Mapped[int]
     consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"),
                                                         index=True)
@@ -133,6 +152,8 @@ class ModerationDecision(Base):
     automatic: Mapped[bool] = mapped_column(default=False)
     previous_state: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+    # merge: the proposal the duplicate was merged into (public, shown in the log).
+    into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
 
     @property
     def reason_label(self):

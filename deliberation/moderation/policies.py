@@ -27,6 +27,8 @@ def report_refusal(user, target) -> str | None:
     """`target` is a moderation.targets.Target. Nobody reports their own words, nor what others cannot see."""
     if not _signed_in(user):
         return "authentication_required"
+    if getattr(user, "is_blocked", False):
+        return "account_blocked"
     if not target.is_reportable:
         return "not_reportable"
     if target.author_id is not None and target.author_id == user.id:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from deliberation.accounts.models import BLOCK_REASON_MAX_LENGTH
 from deliberation.moderation.models import (
+    BLOCKED_ACCOUNT_LABEL,
     CHARTER_RULE_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     TARGET_TYPE_LABELS,
+    DecisionTargetType,
     ModerationAction,
     ReportReason,
     ReportStatus,
@@ -21,6 +24,7 @@ ID = validate.Range(min=1, max=2**31 - 1)
 TARGET_TYPES = [kind.value for kind in ReportTargetType]
 REASONS = [reason.value for reason in ReportReason]
 ACTIONS = [action.value for action in ModerationAction]
+DECISION_TARGET_TYPES = [kind.value for kind in DecisionTargetType]
 
 
 class CreateReportSchema(Schema):
@@ -43,7 +47,7 @@ class ReportSchema(Schema):
 
 
 class DecideSchema(Schema):
-    target_type = fields.String(required=True, validate=validate.OneOf(TARGET_TYPES))
+    target_type = fields.String(required=True, validate=validate.OneOf(DECISION_TARGET_TYPES))
     target_id = fields.Integer(required=True, strict=True, validate=ID)
     action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
     reason = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(REASONS),
@@ -52,17 +56,32 @@ class DecideSchema(Schema):
                          metadata={"description": "public note shown with the decision"})
     charter_rule = fields.String(load_default=None, allow_none=True,
                                  validate=validate.Length(max=CHARTER_RULE_MAX_LENGTH))
-    into_id = fields.Integer(load_default=None, allow_none=True, validate=ID,
-                             metadata={"description": "merge (not available yet)"})
+    into_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=ID,
+                             metadata={"description": "merge: the proposal of the same consultation to keep"})
+    # Extension: target_type "user" with action block / unblock (global moderators and administrators).
+    justification = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(max=BLOCK_REASON_MAX_LENGTH),
+                                  metadata={"description": "block: required, shown to the person"})
+    hide_content = fields.Boolean(load_default=False,
+                                  metadata={"description": "block: also hide their visible contributions "
+                                                           "(then `reason` is required)"})
+
+
+def _target_type_label(decision) -> str:
+    if decision.target_type == DecisionTargetType.USER:
+        return str(BLOCKED_ACCOUNT_LABEL)
+    return str(TARGET_TYPE_LABELS[ReportTargetType(decision.target_type)])
 
 
 class PublicDecisionSchema(Schema):
     """One entry of the public moderation log."""
 
     id = fields.Integer()
-    target_type = fields.Enum(ReportTargetType, by_value=True)
-    target_type_label = fields.Function(lambda d: str(TARGET_TYPE_LABELS[ReportTargetType(d.target_type)]))
-    target_id = fields.Integer()
+    target_type = fields.Enum(DecisionTargetType, by_value=True)
+    target_type_label = fields.Function(_target_type_label)
+    target_id = fields.Function(lambda d: None if d.target_type == DecisionTargetType.USER else d.target_id,
+                                metadata={"description": "null for an account: the log never says whose"})
+    into_id = fields.Integer(allow_none=True, metadata={"description": "merge: the proposal kept"})
     consultation_id = fields.Integer(allow_none=True)
     action = fields.Enum(ModerationAction, by_value=True)
     reason = fields.String(allow_none=True)

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.accounts.models import UserRole
 from deliberation.consultations.models import Consultation
 from deliberation.core import audit, clock
@@ -25,6 +26,7 @@ from deliberation.moderation.models import (
     CHARTER_RULE_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    DecisionTargetType,
     ModerationAction,
     ModerationDecision,
     Report,
@@ -45,14 +47,15 @@ MODERATION_MESSAGES = {
     "own_report": _l("You reported this item yourself: another moderator decides on it."),
     "not_reportable": _l("This item cannot be reported: it is not visible to the public."),
     "not_moderator": _l("Only the moderators of this consultation can do this."),
-    "merge_not_available_yet": _l("Merging contributions is not available yet."),
+    "block_needs_account": _l("Block and unblock apply to an account (target_type user)."),
+    "account_blocked": ACCOUNT_BLOCKED,
     "already_hidden": _l("This item is already hidden."),
     "not_hidden": _l("This item is not hidden."),
     "no_open_reports": _l("This item has no report waiting for a decision."),
     "reason_required": _l("Choose the reason of the decision."),
 }
 UNKNOWN_REASON = _l("Choose one of the reasons offered.")
-UNKNOWN_ACTION = _l("Choose hide, restore or dismiss.")
+UNKNOWN_ACTION = _l("Choose hide, restore, dismiss or merge.")
 TOO_LONG = _l("At most %(max)s characters.")
 
 
@@ -148,25 +151,33 @@ def _hide_when_threshold_reached(target: Target) -> None:
 # Decisions ----------------------------------------------------------------------------------------------
 
 
-def decide(actor, target_type, target_id, *, action, reason=None, note=None, charter_rule=None
-           ) -> ModerationDecision:
+def decide(actor, target_type, target_id, *, action, reason=None, note=None, charter_rule=None, into_id=None,
+           justification=None, hide_content=False) -> ModerationDecision:
     """A moderator's decision on an item: hide (with a public reason), restore (back to the state it had;
-    a proposal awaiting moderation is published), dismiss (the open reports are closed, the item unchanged).
-    The open reports are closed with it; the author is told (in the app and by e-mail, after the commit)."""
+    a proposal awaiting moderation is published), dismiss (the open reports are closed, the item unchanged),
+    merge a duplicate proposal into `into_id` (moderation.merge).
+    The open reports are closed with it; the author is told (in the app and by e-mail, after the commit).
+    `target_type` "user": block or unblock an account (moderation.blocks), with `justification`."""
+    if target_type == DecisionTargetType.USER.value:
+        return blocks.decide_on_account(actor, target_id, action=action, reason=reason, justification=justification,
+                                        hide_content=hide_content)
     target = get_target(target_type, target_id)
     try:
         action = ModerationAction(action)
     except (ValueError, TypeError):
         raise Invalid("validation_error", fields={"action": [UNKNOWN_ACTION]}) from None
+    if action in (ModerationAction.BLOCK, ModerationAction.UNBLOCK):
+        raise moderation_error(Invalid, "block_needs_account")
     _enforce_decide(actor, target)
-    if action == ModerationAction.MERGE:
-        raise moderation_error(Invalid, "merge_not_available_yet")
     errors: dict[str, list] = {}
     reason = _reason(reason, required=action == ModerationAction.HIDE, errors=errors)
     note = _optional_text(errors, "note", note, NOTE_MAX_LENGTH)
     charter_rule = _optional_text(errors, "charter_rule", charter_rule, CHARTER_RULE_MAX_LENGTH)
     if errors:
         raise Invalid("validation_error", fields=errors)
+    if action == ModerationAction.MERGE:
+        return merge.merge(actor, target, into_id=into_id, reason=reason or ReportReason.DUPLICATE, note=note,
+                           charter_rule=charter_rule)
 
     last_hide = latest_hide(target.type, target.id) if target.is_hidden else None
     if action == ModerationAction.HIDE:
@@ -379,3 +390,7 @@ def monthly_counts(months: int = 12) -> list[tuple[date, dict[str, int]]]:
             .where(ModerationDecision.decided_at >= since)):
         counts.setdefault(decided_at.date().replace(day=1), Counter())[ModerationAction(action).value] += 1
     return [(month, dict(counts[month])) for month in sorted(counts, reverse=True)]
+
+
+# Merge and block live in their own modules; imported last, as they use the helpers above.
+from deliberation.moderation import blocks, merge  # noqa: E402

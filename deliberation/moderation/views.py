@@ -12,7 +12,7 @@ from deliberation.consultations.models import Consultation
 from deliberation.core.errors import DomainError
 from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db
-from deliberation.moderation import policies, services
+from deliberation.moderation import blocks, merge, policies, services
 from deliberation.moderation.forms import BulkDecisionForm, DecisionForm, QueueFilterForm, ReportForm
 from deliberation.moderation.models import MODERATION_ACTION_LABELS, ModerationAction
 from deliberation.web.access import current_actor, restricted_to
@@ -76,7 +76,9 @@ def queue():
         else None
     items = services.list_queue(actor, target_type=target_type or None, consultation_id=filters.consultation())
     return render_template("moderation/queue.html", items=items, filters=filters, bulk_form=BulkDecisionForm(),
-                           can_decide=lambda target: policies.can_decide(actor, target))
+                           can_decide=lambda target: policies.can_decide(actor, target),
+                           can_block=lambda user=None: blocks.can_block(actor, user),
+                           mergeable_states={status.value for status in merge.MERGEABLE_STATUSES})
 
 
 @bp.post("/moderation/decisions")
@@ -86,16 +88,33 @@ def decide():
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
         return redirect(url_for(".queue"))
+    back = safe_next_url(form.next.data, "moderation.queue")
     try:
         with unit_of_work():
             decision = services.decide(
                 current_actor(), form.target_type.data, _int(form.target_id.data), action=form.action.data,
-                reason=form.reason.data or None, note=form.note.data, charter_rule=form.charter_rule.data)
+                reason=form.reason.data or None, note=form.note.data, charter_rule=form.charter_rule.data,
+                into_id=_into_id(form.into_id.data), justification=form.justification.data,
+                hide_content=bool(form.hide_content.data))
     except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Decision recorded: %(action)s.", action=MODERATION_ACTION_LABELS[decision.action]), "success")
-    return redirect(url_for(".queue"))
+        flash(_error_text(error), "error")
+        return redirect(back)
+    flash(_("Decision recorded: %(action)s.", action=MODERATION_ACTION_LABELS[decision.action]), "success")
+    if decision.action == ModerationAction.MERGE and decision.into_id:
+        return redirect(url_for("proposals.show", proposal_id=decision.into_id))
+    return redirect(back)
+
+
+def _into_id(value):
+    """The kept proposal's number as typed (« 12 », « n° 12 ») or chosen; None when empty."""
+    text = "".join(ch for ch in str(value or "") if ch.isdigit())
+    return _int(text) if text else (None if not str(value or "").strip() else 0)
+
+
+def _error_text(error: DomainError) -> str:
+    """The message, with the field messages of a validation error (the form flashes them at the top)."""
+    details = [str(message) for messages in error.fields.values() for message in messages]
+    return " ".join([error.message, *details]) if details else error.message
 
 
 @bp.post("/moderation/decisions/bulk")
@@ -133,3 +152,13 @@ def log():
     result = services.list_decisions(page=page, per_page=per_page)
     return render_template("moderation/log.html", page=result, months=services.monthly_counts(),
                            action_labels=MODERATION_ACTION_LABELS, ModerationAction=ModerationAction)
+
+
+@bp.get("/moderation/accounts")
+@moderators_only
+def blocked_accounts():
+    """Blocked accounts and the unblock button (global moderators and administrators)."""
+    actor = current_actor()
+    if not blocks.can_block(actor):
+        return render_template("moderation/blocked.html", users=None), 403
+    return render_template("moderation/blocked.html", users=blocks.blocked_users())

@@ -93,6 +93,17 @@ MODERATION_PUBLISHED = register(NotificationKind(
     message=_l("Your contribution “%(proposal)s” was read by moderation and is now published."),
     email_subject=_l("Your contribution “%(proposal)s” is published"),
 ))
+MODERATION_APPEAL_UPHELD = register(NotificationKind(
+    "moderation_appeal_upheld",
+    message=_l("Your appeal about “%(proposal)s” was examined by another moderator: the decision is upheld."),
+    email_subject=_l("Your appeal about “%(proposal)s”: the decision is upheld"),
+))
+MODERATION_APPEAL_OVERTURNED = register(NotificationKind(
+    "moderation_appeal_overturned",
+    message=_l("Your appeal about “%(proposal)s” was examined by another moderator: the decision is overturned "
+               "and your contribution is visible again."),
+    email_subject=_l("Your appeal about “%(proposal)s”: the decision is overturned"),
+))
 
 UNKNOWN_KIND_MESSAGE = _l("You have a new notification.")
 

@@ -44,6 +44,11 @@ def _signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
 
 
+def _is_blocked(user) -> bool:
+    """A blocked account (moderation.blocks) reads but does not post: refusal "account_blocked"."""
+    return bool(getattr(user, "is_blocked", False))
+
+
 def _is_author(user, proposal: Proposal) -> bool:
     return _signed_in(user) and proposal.author_id == user.id
 
@@ -70,6 +75,8 @@ def submit_refusal(user, consultation: Consultation, kind: ProposalKind | str | 
         return "phase_closed"
     if not _signed_in(user):
         return "authentication_required"
+    if _is_blocked(user):
+        return "account_blocked"
     return None
 
 
@@ -85,6 +92,8 @@ def edit_refusal(user, proposal: Proposal) -> str | None:
         return "authentication_required"
     if proposal.author_id != user.id:
         return "not_author"
+    if _is_blocked(user):
+        return "account_blocked"
     if proposal.status not in EDITABLE_STATUSES:
         return "not_editable"
     if clock.now() > edit_window_ends_at(proposal):
@@ -114,6 +123,8 @@ def support_refusal(user, proposal: Proposal) -> str | None:
         return "phase_closed"
     if not _signed_in(user):
         return "authentication_required"
+    if _is_blocked(user):
+        return "account_blocked"
     if proposal.author_id == user.id:
         return "own_proposal"
     return None
@@ -135,6 +146,8 @@ def comment_refusal(user, proposal: Proposal) -> str | None:
         return "phase_closed"
     if not _signed_in(user):
         return "authentication_required"
+    if _is_blocked(user):
+        return "account_blocked"
     return None
 
 

@@ -10,6 +10,7 @@ from deliberation.core.errors import MESSAGES, DomainError, Invalid, NotFound
 from deliberation.core.transaction import unit_of_work
 from deliberation.proposals import policies, services
 from deliberation.proposals.forms import CommentForm, EditProposalForm, ProposalFilterForm, ProposalForm
+from deliberation.proposals.models import ProposalStatus
 from deliberation.proposals.services.common import enforce
 from deliberation.web.pagination import clamp_page
 
@@ -111,7 +112,25 @@ def new(consultation_id: int):
 
 @bp.get("/proposals/<int:proposal_id>")
 def show(proposal_id: int):
-    return _render_show(_proposal(proposal_id))
+    proposal = _proposal(proposal_id)
+    if proposal.status == ProposalStatus.MERGED:
+        redirect_to = _merged_redirect(proposal)
+        if redirect_to is not None:
+            return redirect_to
+    return _render_show(proposal)
+
+
+def _merged_redirect(proposal):
+    """A merged proposal's old address leads to the one kept (302: a merge is a moderation decision, which an
+    appeal may revisit), with a notice saying why."""
+    from deliberation.moderation.merge import final_destination
+
+    kept = final_destination(proposal)
+    if kept is None or not policies.can_see_page(_viewer(), kept):
+        return None
+    flash(_("Contribution no. %(id)s was merged into this one by moderation: its supports and comments are "
+            "here.", id=proposal.id), "info")
+    return redirect(url_for(".show", proposal_id=kept.id), code=302)
 
 
 def _render_show(proposal, bound_form: CommentForm | None = None, status: int = 200):
@@ -138,6 +157,7 @@ def _render_show(proposal, bound_form: CommentForm | None = None, status: int = 
         )
         hidden_comments = services.hidden_comment_ids(proposal)
         context["comment_decisions"] = moderation.hide_decisions_for("comment", hidden_comments)
+        context.update(_merge_context(viewer, proposal))
     return render_template("proposals/show.html", **context), status
 
 
@@ -241,3 +261,18 @@ def mine():
     page, per_page = _page_number()
     result = services.list_my_proposals(_viewer(), page=page, per_page=per_page)
     return render_template("proposals/mine.html", page=result)
+
+
+def _merge_context(viewer, proposal) -> dict:
+    """What the page shows of merges: the contributions merged into this one, and for its moderators the form
+    merging this one into another of the consultation."""
+    from deliberation.moderation import merge
+    from deliberation.moderation import policies as moderation_policies
+    from deliberation.moderation.models import ReportTargetType
+    from deliberation.moderation.targets import Target
+
+    context = {"merged_from": merge.merged_into(proposal), "merge_candidates": None}
+    target = Target(ReportTargetType.PROPOSAL, proposal)
+    if proposal.status in merge.MERGEABLE_STATUSES and moderation_policies.can_decide(viewer, target):
+        context["merge_candidates"] = merge.merge_candidates(proposal, limit=200)
+    return context

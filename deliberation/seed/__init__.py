@@ -24,6 +24,7 @@ from deliberation.core import audit, clock
 from deliberation.core.text import render_markdown
 from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db
+from deliberation.moderation import charter
 from deliberation.proposals.models import Comment, CommentStance, Proposal, ProposalKind, ProposalStatus, Support
 from deliberation.seed import data
 from deliberation.territories.models import CityContract, Organisation, OrganisationKind, Priority, PriorityArea
@@ -36,7 +37,10 @@ def seed_demo_command() -> None:
     if current_app.config["ENV"] == "production":
         raise click.ClickException("seed-demo is refused in production: it creates accounts with known passwords.")
     if db.session.scalar(select(Organisation).where(Organisation.code == data.EPCI["code"])) is not None:
-        click.echo("The demo data is already there; nothing to do.")
+        with unit_of_work():
+            charter_added = charter.seed_charter(data.CHARTER) is not None
+        click.echo("The demo data is already there; " + ("the moderation charter was added." if charter_added
+                                                          else "nothing to do."))
         return
     with unit_of_work():
         summary = seed_demo()
@@ -110,6 +114,7 @@ def seed_demo() -> dict[str, int]:
         counts["comments"] += _add_comments(proposal, residents, rng, created)
 
     _seed_assembly(consultation, role_users["facilitator"], rng)
+    charter.seed_charter(data.CHARTER)
     audit.record(admin, "demo_seeded", consultation, proposals=counts["proposals"])
     return counts
 

@@ -251,3 +251,34 @@ ASSEMBLY = {
         "method": "majority_judgment",
     },
 }
+
+# The first version of the moderation charter (moderation/charter.py); rules are numbered so that decisions
+# can link to them (#regle-2).
+CHARTER = """\
+La plateforme de la Communauté de communes accueille les idées, les avis et les débats de toutes et tous. La
+modération veille à ce que chacun·e puisse y participer sereinement. Chaque décision est publique dans le journal
+de modération, avec son motif ; l'auteur ou l'autrice en est prévenu·e et peut la contester une fois : un·e autre
+modérateur·rice examine alors le recours.
+
+## 1. Respect des personnes
+Les injures, les propos diffamatoires, discriminatoires ou menaçants et les attaques contre une personne
+reconnaissable sont masqués.
+
+## 2. Données personnelles
+Ne publiez ni le nom, ni l'adresse, ni le téléphone, ni aucune autre donnée personnelle d'un tiers.
+
+## 3. Rester dans le sujet
+Les contributions portent sur la démarche en cours et sur le territoire. Les doublons peuvent être fusionnés avec
+la contribution la plus ancienne, qui garde les soutiens des deux.
+
+## 4. Ni publicité ni propagande électorale
+Pas de démarchage commercial, pas d'appel à voter pour une liste, un parti ou une personne.
+
+## 5. Respect de la loi
+Tout contenu illégal est masqué et peut être signalé aux autorités.
+
+## 6. Comment la modération décide
+Un élément signalé par plusieurs personnes est masqué en attendant qu'un·e modérateur·rice décide. Personne ne
+modère sa propre contribution ni un élément qu'il ou elle a signalé. Le nom des personnes qui signalent n'est
+jamais montré.
+"""

@@ -27,6 +27,8 @@
   var questions = [];       // the public list, as last received
   var mine = {};            // my question id → its text (pending and hidden ones are not in the public list)
   var upvoted = {};         // question id → true
+  var reported = {};        // question id → true (reported from this phone)
+  var reportOpen = {};      // question id → true while its « Signaler » disclosure is open
   var states = {};          // question id → last state seen, to announce changes of my questions
   var speakers = [];
   var myRequest = null;     // the id of my open request to speak
@@ -128,7 +130,61 @@
       button.addEventListener("click", function () { upvote(question, button); });
       li.appendChild(button);
     }
+    if (R.can_report && !own && question.state !== "pending" && question.state !== "hidden") {
+      li.appendChild(reportBox(question));
+    }
     return li;
+  }
+
+  // « Signaler » (signed-in phones only): a disclosure with the reasons; the moderation team decides (the reporter
+  // is never shown).
+  function reportBox(question) {
+    var base = "question-" + question.id + "-report";
+    if (reported[question.id]) {
+      return Object.assign(document.createElement("p"), {className: "hint", textContent: R.reported});
+    }
+    var box = document.createElement("details");
+    box.className = "confirm report";
+    box.open = Boolean(reportOpen[question.id]);
+    box.addEventListener("toggle", function () { reportOpen[question.id] = box.open; });
+    var summary = document.createElement("summary");
+    summary.id = base + "-summary";
+    summary.textContent = R.report;
+    summary.appendChild(Object.assign(document.createElement("span"), {
+      className: "visually-hidden", textContent: " " + fill(R.report_detail, {text: question.text})}));
+    box.appendChild(summary);
+    var label = Object.assign(document.createElement("label"), {textContent: R.report_reason});
+    label.htmlFor = base + "-reason";
+    var select = Object.assign(document.createElement("select"), {id: base + "-reason"});
+    R.report_reason_values.forEach(function (value, index) {
+      select.appendChild(Object.assign(document.createElement("option"), {value: value, textContent: R.report_reasons[index]}));
+    });
+    var field = Object.assign(document.createElement("div"), {className: "field"});
+    field.appendChild(label);
+    field.appendChild(select);
+    box.appendChild(field);
+    var send = Object.assign(document.createElement("button"), {type: "button", id: base + "-send",
+                                                                className: "button button-secondary",
+                                                                textContent: R.report_send});
+    send.addEventListener("click", function () {
+      if (!LP.socket || !LP.socket.connected) { announce(R.error); return; }
+      send.disabled = true;
+      LP.socket.timeout(LP.ACK_TIMEOUT_MS).emit("report_question", {question_id: question.id, reason: select.value},
+        function (timeout, ack) {
+          send.disabled = false;
+          var code = ack && ack.error && ack.error.code;
+          if (timeout || !ack || (!ack.ok && code !== "already_reported")) {
+            announce((ack && ack.error && ack.error.message) || R.error);
+            return;
+          }
+          reported[question.id] = true;
+          reportOpen[question.id] = false;
+          render();
+          announce(R.reported);
+        });
+    });
+    box.appendChild(send);
+    return box;
   }
 
   function render() {

@@ -24,11 +24,15 @@
     return total ? Math.round((count * 100) / total) : 0;
   }
 
-  // "Good +40 %", "Good −30 %": the same as voting.format_gauge.
-  function formatGauge(label, gauge) {
+  // "Good +40%" / « Bien +40 % », "Good −30%": the same as format_gauge in assemblies/views.py.
+  function formatGauge(strings, label, gauge) {
     var share = Math.round(Math.abs(gauge) * 100);
     var sign = share === 0 ? "" : (gauge > 0 ? "+" : "\u2212");
-    return label + " " + sign + share + " %";
+    return fill(strings.gauge, {mention: label, sign: sign, percent: share});
+  }
+
+  function countShare(strings, count, share) {
+    return fill(strings.count_share, {count: count, percent: share});
   }
 
   function labelOf(body, optionId) {
@@ -95,13 +99,13 @@
     };
   }
 
-  function bars(body) {
+  function bars(body, strings) {
     var list = el("ul", "result-bars");
     body.results.forEach(function (row) {
       var share = percent(row.count, body.total_ballots);
       var item = el("li");
       item.appendChild(el("span", "result-label", row.label || labelOf(body, row.option_id)));
-      item.appendChild(el("span", "result-figures", row.count + " (" + share + " %)"));
+      item.appendChild(el("span", "result-figures", countShare(strings, row.count, share)));
       var track = el("span", "bar-track");
       track.setAttribute("aria-hidden", "true");
       var fillBar = el("span", "bar-fill");
@@ -125,7 +129,7 @@
       var item = el("li");
       var title = el("p", "result-label", (row.label || labelOf(body, row.option_id)) + " ");
       title.appendChild(el("strong", "majority-mention", fill(strings.majority_mention, {
-        mention: formatGauge(strings.mentions[row.majority_mention], row.gauge)
+        mention: formatGauge(strings, strings.mentions[row.majority_mention], row.gauge)
       })));
       item.appendChild(title);
       var bar = el("div", "merit-bar");
@@ -140,7 +144,7 @@
         swatch.setAttribute("aria-hidden", "true");
         line.appendChild(swatch);
         line.appendChild(document.createTextNode(
-          strings.mentions[mention] + " " + count + " (" + percent(count, ballots) + " %)"));
+          strings.mentions[mention] + " " + countShare(strings, count, percent(count, ballots))));
         counts.appendChild(line);
       });
       bar.appendChild(el("span", "median-line"));
@@ -245,7 +249,7 @@
     if (body.results_hidden) {
       root.appendChild(el("p", "results-hidden", strings.hidden));
     } else if (CHOICE_METHODS.indexOf(body.method) !== -1) {
-      root.appendChild(bars(body));
+      root.appendChild(bars(body, strings));
     } else if (body.method === "majority_judgment") {
       root.appendChild(meritProfiles(body, strings));
     } else if (body.method === "ranking") {

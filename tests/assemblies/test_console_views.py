@@ -280,7 +280,7 @@ def test_the_console_shows_hidden_results_and_attendance_to_the_facilitator(clie
     vote(poll, *[option_id(poll, "Square")] * 7, *[option_id(poll, "Jardin")] * 3)
     assembly.peak_attendance = 12
     html = client.get(f"/assemblies/{assembly.id}/console").get_data(as_text=True)
-    assert "7 (70 %)" in html and "3 (30 %)" in html
+    assert "7 (70\u00a0%)" in html and "3 (30\u00a0%)" in html
     assert 'style="width: 70%"' in html
     assert f'href="/api/v1/polls/{poll.id}/results"' in html
     assert '<strong data-live="peak">12</strong>' in html
@@ -310,14 +310,14 @@ def test_the_screen_never_shows_after_close_results_before_closing(client, assem
     html = client.get(f"/assemblies/{assembly.id}/screen").get_data(as_text=True)
     assert poll.question in html
     assert 'class="results-hidden"' in html
-    assert "70 %" not in html and "30 %" not in html
+    assert "70\u00a0%" not in html and "30\u00a0%" not in html
     assert "(7" not in html and "(3" not in html and ">7 " not in html and ">3 " not in html
     assert "bar-fill" not in html
     assert "log-head" not in html
 
     services.close_poll(poll, UserFactory(roles=["admin"]))
     html = client.get(f"/assemblies/{assembly.id}/screen").get_data(as_text=True)
-    assert "7 (70 %)" in html and "3 (30 %)" in html
+    assert "7 (70\u00a0%)" in html and "3 (30\u00a0%)" in html
     assert f'<strong class="log-head-short">{poll.log_head[:16]}</strong>' in html
     assert poll.log_head in html
     assert len(poll.log_head) == 64
@@ -327,7 +327,7 @@ def test_the_screen_shows_live_results_while_the_poll_is_open(client, assembly):
     poll = PollFactory(assembly=assembly, method=PollMethod.YES_NO, results_visibility=ResultsVisibility.LIVE)
     vote(poll, "yes", "yes", "yes", "no")
     html = client.get(f"/assemblies/{assembly.id}/screen").get_data(as_text=True)
-    assert "3 (75 %)" in html and "1 (25 %)" in html and "0 (0 %)" in html
+    assert "3 (75\u00a0%)" in html and "1 (25\u00a0%)" in html and "0 (0\u00a0%)" in html
     assert "log-head" not in html  # only at closing
 
 
@@ -348,7 +348,7 @@ def test_the_screen_shows_the_merit_profile_of_a_majority_judgment_poll(client, 
     assert profiles.count('class="median-line"') == 2
     # Square: mentions 3, 4, 4, 4, 5 → median "Good", p = 20 %, q = 20 % → −20 %; listed first.
     assert profiles.index("Square") < profiles.index("Jardin")
-    assert "\u221220 %" in profiles
+    assert "\u221220\u00a0%" in profiles
     assert 'style="width: 60%"' in profiles  # three of five ballots gave Square "Good"
 
 
@@ -377,3 +377,13 @@ def test_the_screen_keeps_a_poll_just_closed_until_another_changes(client, assem
     html = client.get(f"/assemblies/{assembly.id}/screen").get_data(as_text=True)
     assert "Deuxième question ?" in html and 'class="log-head"' in html
     assert "Première question ?" not in html
+
+
+def test_shares_are_written_in_the_language_of_the_page(client, assembly, csrf):
+    poll = PollFactory(assembly=assembly, method=PollMethod.YES_NO, results_visibility=ResultsVisibility.LIVE)
+    vote(poll, "yes", "yes", "yes", "no")
+    assert "3 (75\u00a0%)" in client.get(f"/assemblies/{assembly.id}/screen").get_data(as_text=True)
+
+    client.post("/language", data={"language": "en", "next": "/", "csrf_token": csrf("/")})
+    html = client.get(f"/assemblies/{assembly.id}/screen").get_data(as_text=True)
+    assert "3 (75%)" in html and "1 (25%)" in html

@@ -137,6 +137,10 @@ def _server_environment(database_url: str, workdir: Path) -> dict[str, str]:
         "DELIBERATION_MAIL_DIRECTORY": str(workdir / "mail"),
         # Rate-limit counters die with the server, so runs never inherit each other's counts.
         "DELIBERATION_RATELIMIT_STORAGE_URI": "memory://",
+        # Every journey signs in from 127.0.0.1: the per-address limits stay on, with room for a whole run
+        # (the limits themselves are tested in tests/accounts).
+        "DELIBERATION_ACCOUNTS_LOGIN_RATE_LIMIT": "100 per minute;1000 per hour",
+        "DELIBERATION_ACCOUNTS_REGISTER_RATE_LIMIT": "100 per minute;1000 per hour",
         # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every server on the host.
         "XDG_RUNTIME_DIR": str(workdir),
         "PYTHONUNBUFFERED": "1",

@@ -80,8 +80,7 @@ def test_decision_matrix(client, proposal, consultation, author, reporter, moder
            "not_moderator")
     _error(_decide(client, author, proposal), 403, "own_content")
     _error(_decide(client, reporter, proposal), 403, "own_report")
-    _error(_decide(client, moderator, proposal, action="merge", into_id=proposal.id), 422,
-           "merge_not_available_yet")
+    _error(_decide(client, moderator, proposal, action="merge", into_id=proposal.id), 422, "merge_into_itself")
     _error(_decide(client, moderator, proposal, action="hide", reason=None), 422, "validation_error")
     assert db.session.get(type(proposal), proposal.id).status == ProposalStatus.PUBLISHED
 

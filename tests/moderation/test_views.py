@@ -131,7 +131,7 @@ def test_the_queue_and_a_decision_from_it(client, proposal, reporter, moderator)
         "target_type": "proposal", "target_id": proposal.id, "action": "merge", "reason": "duplicate"},
         token_from="/moderation")
     assert refused.status_code == 302
-    assert "La fusion de contributions n'est pas encore disponible." in _text(client.get("/moderation"))
+    assert "Choisissez la contribution à conserver." in _text(client.get("/moderation"))
 
 
 def test_the_public_log_never_shows_the_text_the_reporters_or_the_moderator(client, proposal, reporter,

@@ -51,6 +51,8 @@ ADMIN_ONLY = [
     ("GET", "/admin/audit"),
     ("GET", "/admin/audit/export?format=csv"),
     ("GET", "/admin/audit/export?format=json"),
+    ("GET", "/moderation/charter/edit"),
+    ("POST", "/moderation/charter/edit"),
 ]
 FACILITATOR_ONLY = [
     ("GET", "/assemblies/"),
@@ -74,6 +76,9 @@ MODERATOR_ONLY = [
     ("GET", "/moderation"),
     ("POST", "/moderation/decisions"),
     ("POST", "/moderation/decisions/bulk"),
+    ("GET", "/moderation/accounts"),
+    ("GET", "/moderation/dashboard"),
+    ("POST", "/moderation/appeals/1/decision"),
 ]
 SIGNED_IN_ONLY = [
     ("GET", "/account"),
@@ -92,6 +97,8 @@ SIGNED_IN_ONLY = [
     ("POST", "/proposals/{proposal}/comments"),
     ("POST", "/proposals/{proposal}/edit"),
     ("POST", "/reports"),
+    ("GET", "/moderation/decisions/1/appeal"),
+    ("POST", "/moderation/decisions/1/appeal"),
 ]
 
 
@@ -174,3 +181,43 @@ def test_a_moderator_of_another_consultation_cannot_decide_here(client, world):
     assert db.session.get(Proposal, world["proposal"]).status == ProposalStatus.PUBLISHED
     assert _audit_count() == before
     assert client.get("/api/v1/moderation/queue").get_json()["items"] == []
+
+
+# A blocked account (moderation.blocks) may sign in and read, not post: each posting action is refused with
+# the reason, and nothing is written.
+BLOCKED_POSTING = [
+    ("/consultations/{consultation}/proposals/new", {"title": "Encore", "body": "Encore moi.", "kind": "proposal"}),
+    ("/proposals/{proposal}/support", {}),
+    ("/proposals/{proposal}/comments", {"body": "Encore moi.", "stance": "against"}),
+    ("/reports", {"target_type": "proposal", "target_id": "{proposal}", "reason": "spam",
+                  "next": "/proposals/{proposal}"}),
+]
+
+
+@pytest.mark.parametrize(("template", "data"), BLOCKED_POSTING)
+def test_a_blocked_account_cannot_post_and_is_told_why(client, world, template, data):
+    from deliberation.core.transaction import unit_of_work
+    from deliberation.moderation import services as moderation_services
+    from deliberation.moderation.models import Report
+    from deliberation.proposals.models import Comment, Proposal, Support
+
+    blocked = UserFactory()
+    with unit_of_work():
+        moderation_services.decide(UserFactory(roles=["moderator"]), "user", blocked.id, action="block",
+                                   justification="Insultes répétées.")
+    commit_setup()
+    sign_in(client, blocked)
+
+    def counts():
+        return [db.session.scalar(select(func.count()).select_from(model)) for model in (Proposal, Comment,
+                                                                                         Support, Report)]
+
+    before = counts()
+    token = csrf_token_from(client.get("/"))
+    form = {name: str(value).format(**world) for name, value in data.items()}
+    response = client.post(template.format(**world), data={"csrf_token": token, **form})
+    shown = response.get_data(as_text=True) if response.status_code == 403 else \
+        client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code in (302, 403)
+    assert "Votre compte est bloqué par la modération" in shown.replace("&#39;", "'")
+    assert counts() == before

@@ -1,7 +1,8 @@
 """Handlers of the `/live` namespace for questions from the room, the speaker queue and the timer. Thin: who the
 socket is (its session, never the payload), one service call, an ack; the services queue the broadcasts.
 
-Phones: ask_question {text}, upvote_question {question_id}, raise_hand {name?}, lower_hand.
+Phones: ask_question {text}, upvote_question {question_id}, raise_hand {name?}, lower_hand,
+report_question {question_id, reason, details?} (a signed-in phone; the moderation report service).
 Console: moderate_question {question_id, action}, attach_question {question_id, agenda_item_id},
 set_question_moderation {mode}, call_speaker {request_id?, seconds?}, finish_speaker,
 start_timer {seconds, label?}, pause_timer, resume_timer, stop_timer.
@@ -9,16 +10,18 @@ start_timer {seconds, label?}, pause_timer, resume_timer, stop_timer.
 
 from __future__ import annotations
 
+from flask import g
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from deliberation.assemblies import services
+from deliberation.assemblies import policies, services
 from deliberation.assemblies.live.identity import console_user_of, current_socket, participant_of
 from deliberation.assemblies.live.room_broadcast import CONSOLE, PARTICIPANT, question_object, speaker_object
 from deliberation.assemblies.live.tallies import NAMESPACE
 from deliberation.assemblies.models import Assembly, QuestionModeration
 from deliberation.assemblies.schemas import ID
 from deliberation.assemblies.services.questions import QUESTION_ACTIONS
-from deliberation.core.errors import Forbidden, NotFound
+from deliberation.core.errors import Forbidden, NotFound, Unauthenticated
 from deliberation.core.realtime import socket_event
 from deliberation.extensions import db, socketio
 
@@ -46,6 +49,11 @@ class ModerationModeSchema(Schema):
     mode = fields.String(required=True, validate=validate.OneOf([mode.value for mode in QuestionModeration]))
 
 
+class ReportQuestionSchema(QuestionRefSchema):
+    reason = fields.String(required=True, validate=validate.Length(max=TEXT_LIMIT))
+    details = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=TEXT_LIMIT))
+
+
 class RaiseHandSchema(Schema):
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=TEXT_LIMIT))
 
@@ -61,7 +69,8 @@ class StartTimerSchema(Schema):
 
 
 def register() -> None:
-    for handler in (ask_question, upvote_question, raise_hand, lower_hand, moderate_question, attach_question,
+    for handler in (ask_question, upvote_question, report_question, raise_hand, lower_hand, moderate_question,
+                    attach_question,
                     set_question_moderation, call_speaker, finish_speaker, start_timer, pause_timer, resume_timer,
                     stop_timer):
         socketio.on_event(handler.__name__, handler, namespace=NAMESPACE)
@@ -102,6 +111,29 @@ def upvote_question(data: dict) -> dict:
     question = services.get_question(data["question_id"], participant.assembly)
     counted = services.upvote_question(question, participant)
     return {"ok": True, "question_id": question.id, "counted": counted, "upvotes": question.upvote_count}
+
+
+@socket_event(ReportQuestionSchema)
+def report_question(data: dict) -> dict:
+    """A signed-in phone reports a question of its assembly, once (the reporter is never shown). Acked
+    authentication_required when the phone is not signed in, already_reported the second time."""
+    from deliberation.moderation import services as moderation
+
+    participant = _phone()
+    question = services.get_question(data["question_id"], participant.assembly)
+    if not policies.question_is_public(question):
+        raise NotFound()
+    moderation.report_content(_signed_in_user(), "question", question.id, reason=data["reason"],
+                              details=data["details"])
+    return {"ok": True, "question_id": question.id, "reported": True}
+
+
+def _signed_in_user():
+    """The account of the phone's session cookie (read afresh: `g` may hold another event's user in tests)."""
+    g.pop("_login_user", None)
+    if not current_user.is_authenticated:
+        raise Unauthenticated()
+    return current_user._get_current_object()
 
 
 @socket_event(RaiseHandSchema)

@@ -33,6 +33,10 @@ def enforce(refusal: str | None) -> None:
         raise Unauthenticated()
     if refusal in CONFLICT_REFUSALS:
         raise Conflict(refusal)
+    if refusal == "account_blocked":
+        from deliberation.accounts.messages import ACCOUNT_BLOCKED
+
+        raise Forbidden(refusal, ACCOUNT_BLOCKED)
     raise Forbidden(refusal)
 
 

@@ -1,0 +1,109 @@
+"""A merge committed for real while people support the kept proposal at the same moment: the kept proposal's
+counter still equals its rows, and nobody counts twice (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.exc import OperationalError
+
+from deliberation.core import audit
+from deliberation.core.transaction import unit_of_work
+from deliberation.extensions import db
+from deliberation.moderation import services
+from deliberation.proposals import services as proposal_services
+from deliberation.proposals.models import Proposal, Support
+from tests.factories import ConsultationFactory, ProposalFactory, UserFactory
+
+SUPPORTERS = 6
+
+
+@pytest.fixture
+def committed_world(app):
+    """Committed rows (removed afterwards, the audit chain head put back, as in tests/core/test_audit_concurrency)."""
+    with app.app_context():
+        start, last_hash = audit.chain_head()
+        consultation = ConsultationFactory()
+        kept = ProposalFactory(consultation=consultation)
+        duplicate = ProposalFactory(consultation=consultation)
+        moderator = UserFactory(roles=["moderator"])
+        people = [UserFactory() for _ in range(SUPPORTERS)]
+        with unit_of_work():
+            for person in people[: SUPPORTERS // 2]:  # half of them supported the duplicate already
+                proposal_services.support_proposal(duplicate, person)
+        db.session.commit()
+        world = {"consultation": consultation.id, "kept": kept.id, "duplicate": duplicate.id,
+                 "moderator": moderator.id, "people": [person.id for person in people],
+                 "authors": [kept.author_id, duplicate.author_id]}
+        db.session.remove()
+    yield world
+    with app.app_context():
+        users = [world["moderator"], *world["people"], *world["authors"]]
+        for statement in (
+            "DELETE FROM notifications WHERE user_id IN :users",
+            "DELETE FROM moderation_decisions WHERE consultation_id = :consultation",
+            "DELETE FROM proposals WHERE consultation_id = :consultation",
+            "DELETE FROM consultations WHERE id = :consultation",
+            "DELETE FROM role_assignments WHERE user_id IN :users",
+            "DELETE FROM users WHERE id IN :users",
+            "DELETE FROM audit_entries WHERE position >= :start",
+        ):
+            query = text(statement)
+            if ":users" in statement:
+                query = query.bindparams(bindparam("users", expanding=True))
+            db.session.execute(query, {"users": users, "consultation": world["consultation"], "start": start})
+        db.session.execute(text("UPDATE audit_chain_head SET length = :length, last_hash = :hash"),
+                           {"length": start, "hash": last_hash})
+        db.session.commit()
+        db.session.remove()
+
+
+def test_supports_during_a_merge_count_once(app, committed_world):
+    barrier, errors = threading.Barrier(SUPPORTERS + 1), []
+
+    def run(action) -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                for _attempt in range(20):  # SQLite: one writer at a time; retry a locked database
+                    try:
+                        with unit_of_work():
+                            action()
+                        break
+                    except OperationalError as error:
+                        db.session.rollback()
+                        if "locked" not in str(error.orig):
+                            raise
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    def merge():
+        services.decide(_user(committed_world["moderator"]), "proposal", committed_world["duplicate"],
+                        action="merge", into_id=committed_world["kept"])
+
+    def support(user_id):
+        return lambda: proposal_services.support_proposal(db.session.get(Proposal, committed_world["kept"]),
+                                                          _user(user_id))
+
+    threads = [threading.Thread(target=run, args=(merge,))]
+    threads += [threading.Thread(target=run, args=(support(user_id),)) for user_id in committed_world["people"]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors, errors
+    with app.app_context():
+        kept = db.session.get(Proposal, committed_world["kept"])
+        rows = db.session.scalar(select(func.count()).select_from(Support).where(Support.proposal_id == kept.id))
+        assert rows == SUPPORTERS and kept.supports_count == SUPPORTERS
+        db.session.remove()
+
+
+def _user(user_id):
+    from deliberation.accounts.models import User
+
+    return db.session.get(User, user_id)
