@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from deliberation.api.common import ErrorSchema, PageQuerySchema, page_args, require_user
 from deliberation.api.proposals import signed_in
@@ -24,7 +24,7 @@ bp = Blueprint("api_moderation", __name__, url_prefix="/api/v1", description="re
 
 
 class LogQuerySchema(PageQuerySchema):
-    consultation_id = fields.Integer(load_default=None)
+    consultation_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 @bp.route("/reports")

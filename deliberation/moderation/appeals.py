@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.core import audit, clock
 from deliberation.core.db import Base, enum_column
 from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
@@ -50,10 +51,12 @@ APPEAL_MESSAGES = {
     "already_appealed": _l("This decision has already been contested: an appeal can be made only once."),
     "not_author": _l("Only the author of the item can contest this decision."),
     "own_decision": _l("You took this decision: another moderator decides on the appeal."),
-    "not_appealable": _l("Only a decision that hid an item can be contested."),
+    "not_appealable": _l("Only the decision that hides the item now can be contested."),
     "appeal_closed": _l("This appeal has already been decided."),
     "not_moderator": _l("Only the moderators of this consultation can do this."),
     "own_content": _l("You cannot decide on an appeal about your own contribution."),
+    "own_report": _l("You reported this item yourself: another moderator decides on the appeal."),
+    "account_blocked": ACCOUNT_BLOCKED,
 }
 TEXT_REQUIRED = _l("Say why you contest this decision.")
 UNKNOWN_OUTCOME = _l("Choose uphold or overturn.")
@@ -98,25 +101,46 @@ def _signed_in(user) -> bool:
 
 
 def appeal_refusal(user, decision: ModerationDecision, target: Target | None) -> str | None:
+    """Only the hiding that holds now can be contested (not an older one, automatic or confirmed since)."""
+    from deliberation.moderation.services import latest_hide
+
     if not _signed_in(user):
         return "authentication_required"
+    if getattr(user, "is_blocked", False):
+        return "account_blocked"
     if target is None or target.author_id is None or target.author_id != user.id:
         return "not_author"
-    if decision.action != ModerationAction.HIDE:
+    if decision.action != ModerationAction.HIDE or not target.is_hidden:
+        return "not_appealable"
+    current = latest_hide(decision.target_type, decision.target_id)
+    if current is None or current.id != decision.id:
         return "not_appealable"
     return None
+
+
+def _hid_it(user, decision: ModerationDecision) -> bool:
+    """Whether `user` took a hiding decision on this item (the one contested or an earlier one)."""
+    return bool(db.session.scalar(select(ModerationDecision.id).where(
+        ModerationDecision.target_type == decision.target_type, ModerationDecision.target_id == decision.target_id,
+        ModerationDecision.action == ModerationAction.HIDE, ModerationDecision.moderator_id == user.id).limit(1)))
 
 
 def decide_appeal_refusal(user, appeal: ModerationAppeal, target: Target | None) -> str | None:
     if not _signed_in(user):
         return "authentication_required"
+    from deliberation.moderation.services import _has_reported
+
+    if getattr(user, "is_blocked", False):
+        return "account_blocked"
     if not policies.is_moderator_of(user, appeal.decision.consultation_id):
         return "not_moderator"
-    if appeal.decision.moderator_id is not None and appeal.decision.moderator_id == user.id:
+    if _hid_it(user, appeal.decision):
         return "own_decision"
     if (appeal.author_id is not None and appeal.author_id == user.id) or (
             target is not None and target.author_id == user.id):
         return "own_content"
+    if target is not None and _has_reported(user, target):
+        return "own_report"
     return None
 
 
@@ -245,7 +269,9 @@ def decide_appeal(actor, appeal_id, *, outcome, reason=None) -> ModerationAppeal
     if outcome == AppealOutcome.OVERTURN:
         if target is None:
             raise NotFound()
-        if target.is_hidden:  # a moderator may have restored it meanwhile: nothing left to undo then
+        current = services.latest_hide(target.type, target.id) if target.is_hidden else None
+        # Restored meanwhile, or hidden again by a later decision nobody contested: nothing of this one to undo.
+        if current is not None and current.id == appeal.decision_id:
             restore = services.decide(actor, target.type, target.id, action=ModerationAction.RESTORE.value,
                                       note=reason)
             appeal.restore_decision_id = restore.id

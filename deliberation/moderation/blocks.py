@@ -14,12 +14,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.accounts.models import BLOCK_REASON_MAX_LENGTH, User, UserRole
 from deliberation.core import audit, clock
 from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
 from deliberation.extensions import db
 from deliberation.moderation.models import (
-    NOTE_MAX_LENGTH,
     DecisionTargetType,
     ModerationAction,
     ModerationDecision,
@@ -29,6 +29,7 @@ from deliberation.moderation.targets import MAX_ID
 from deliberation.proposals.models import PUBLIC_STATUSES, Comment, CommentStatus, Proposal, ProposalStatus
 
 BLOCK_MESSAGES = {
+    "account_blocked": ACCOUNT_BLOCKED,
     "not_global_moderator": _l("Only a moderator of every consultation or an administrator can block an account."),
     "own_account": _l("You cannot block your own account."),
     "not_blockable": _l("This account cannot be blocked: it is an administrator's or it was deleted."),
@@ -54,6 +55,8 @@ def _signed_in(user) -> bool:
 def block_refusal(actor, user: User | None) -> str | None:
     if not _signed_in(actor):
         return "authentication_required"
+    if actor.is_blocked:
+        return "account_blocked"
     if not actor.has_role(UserRole.MODERATOR, None):
         return "not_global_moderator"
     if user is not None and user.id == actor.id:
@@ -166,11 +169,12 @@ def _account_decision(actor, user: User, action: ModerationAction, reason) -> Mo
 
 
 def _hide_contributions(actor, user: User, reason: ReportReason, justification: str) -> tuple[int, int]:
-    """Each visible proposal and comment of theirs hidden by its own decision (reason, the justification as the
-    public note). An item the moderator may not decide on (one they reported) is left for another one."""
+    """Each visible proposal and comment of theirs hidden by its own decision, with the reason and no public note:
+    the justification is written for the blocked person, and next to « un compte bloqué » it would say who was
+    blocked. An item the moderator may not decide on (one they reported) is left for another one."""
     from deliberation.moderation import services
 
-    note = justification if len(justification) <= NOTE_MAX_LENGTH else justification[:NOTE_MAX_LENGTH - 1] + "…"
+    note = None
     items = [("proposal", ident) for ident in db.session.scalars(
         select(Proposal.id).where(Proposal.author_id == user.id,
                                   Proposal.status.in_(sorted({*PUBLIC_STATUSES,

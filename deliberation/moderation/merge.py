@@ -12,8 +12,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberation.core import audit, clock
-from deliberation.core.errors import Conflict, DomainError, Invalid
+from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid
 from deliberation.extensions import db
+from deliberation.moderation import policies
 from deliberation.moderation.models import ModerationAction, ModerationDecision, ReportStatus, ReportTargetType
 from deliberation.moderation.targets import MAX_ID, Target
 from deliberation.notifications.kinds import NotificationKind, register
@@ -86,6 +87,11 @@ def merge(actor, target: Target, *, into_id, reason, note, charter_rule) -> Mode
         raise merge_error(Conflict, refusal)
     if refusal is not None:
         raise merge_error(Invalid, refusal)
+    kept_target = Target(ReportTargetType.PROPOSAL, kept)
+    kept_refusal = policies.decide_refusal(actor, kept_target,
+                                           reported_by_user=services._has_reported(actor, kept_target))
+    if kept_refusal is not None:
+        raise services.moderation_error(Forbidden, kept_refusal)
     # Lock the kept proposal first: supports arriving meanwhile wait for the recount (see _recount).
     db.session.execute(select(Proposal.id).where(Proposal.id == kept.id).with_for_update())
 

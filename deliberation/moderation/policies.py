@@ -14,13 +14,18 @@ def _signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
 
 
+def _blocked(user) -> bool:
+    return bool(getattr(user, "is_blocked", False))
+
+
 def is_moderator_of(user, consultation_id: int | None) -> bool:
-    return _signed_in(user) and user.has_role(UserRole.MODERATOR, consultation_id)
+    """A blocked account keeps its roles on paper but uses none of them."""
+    return _signed_in(user) and not _blocked(user) and user.has_role(UserRole.MODERATOR, consultation_id)
 
 
 def can_open_queue(user) -> bool:
     """The queue page: anyone holding the moderator role somewhere (each sees the items they may decide on)."""
-    return _signed_in(user) and user.has_role_anywhere(UserRole.MODERATOR)
+    return _signed_in(user) and not _blocked(user) and user.has_role_anywhere(UserRole.MODERATOR)
 
 
 def report_refusal(user, target) -> str | None:
@@ -39,6 +44,8 @@ def report_refusal(user, target) -> str | None:
 def decide_refusal(user, target, *, reported_by_user: bool = False) -> str | None:
     if not _signed_in(user):
         return "authentication_required"
+    if _blocked(user):
+        return "account_blocked"
     if not is_moderator_of(user, target.consultation_id):
         return "not_moderator"
     if target.author_id is not None and target.author_id == user.id:

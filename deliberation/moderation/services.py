@@ -35,7 +35,7 @@ from deliberation.moderation.models import (
     ReportTargetType,
 )
 from deliberation.moderation.targets import Target, get_target
-from deliberation.proposals.models import Proposal, ProposalStatus
+from deliberation.proposals.models import PUBLIC_STATUSES, Proposal, ProposalStatus
 from deliberation.proposals.services.common import clean_line, clean_text
 from deliberation.web.pagination import Page
 
@@ -189,6 +189,8 @@ def decide(actor, target_type, target_id, *, action, reason=None, note=None, cha
             raise moderation_error(Conflict, "not_hidden")
         previous = last_hide.previous_state if last_hide is not None else None
     else:
+        if target.is_hidden:  # hidden (automatically, say): restore it or confirm the hiding, never just dismiss
+            raise moderation_error(Conflict, "already_hidden")
         if not _open_reports(target):
             raise moderation_error(Conflict, "no_open_reports")
         previous = target.state
@@ -268,8 +270,10 @@ def _notify_author(target: Target, decision: ModerationDecision, *, published: b
         kind = f"moderation{comment}_hidden"
     else:
         kind = "moderation_published" if published else f"moderation{comment}_restored"
-    params = {"proposal_id": proposal.id, "proposal": proposal.title, "reason": decision.reason or "",
-              "note": decision.public_note or ""}
+    # A comment's author may not read the title of a proposal that is hidden or awaiting moderation.
+    readable = proposal.status in PUBLIC_STATUSES or proposal.author_id == author.id
+    params = {"proposal_id": proposal.id, "proposal": proposal.title if readable else f"n° {proposal.id}",
+              "reason": decision.reason or "", "note": decision.public_note or ""}
     notifications.notify(author, kind, params=params, link=target.link)
 
 

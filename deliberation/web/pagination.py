@@ -29,8 +29,11 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
+MAX_PAGE = 1_000_000
+
+
 def clamp_page(page: int | None, per_page: int | None, *, default_per_page: int, max_per_page: int
                ) -> tuple[int, int]:
-    page = page if page and page > 0 else 1
+    page = min(page, MAX_PAGE) if page and page > 0 else 1  # a huge page number overflows SQLite's OFFSET
     per_page = per_page if per_page and per_page > 0 else default_per_page
     return page, min(per_page, max_per_page)

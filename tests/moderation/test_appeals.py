@@ -230,3 +230,51 @@ def test_overturning_an_item_restored_meanwhile_changes_nothing_else(proposal, a
         appeals.decide_appeal(second_moderator, appeal.id, outcome="overturn")
     assert appeal.status == AppealStatus.OVERTURNED and appeal.restore_decision_id is None
     assert db.session.get(Proposal, proposal.id).status == ProposalStatus.PUBLISHED
+
+
+def test_only_the_hiding_that_holds_now_can_be_contested_and_nobody_who_hid_it_decides(
+        consultation, proposal, author, moderator, second_moderator):
+    consultation.report_threshold = 1
+    commit_setup()
+    with unit_of_work():
+        services.report_content(UserFactory(), "proposal", proposal.id, reason="offensive")
+    automatic = services.latest_hide("proposal", proposal.id)
+    assert automatic.automatic
+    with unit_of_work():
+        confirmed = services.decide(moderator, "proposal", proposal.id, action="hide", reason="offensive")
+    commit_setup()
+
+    assert _refused(lambda: appeals.contest(author, automatic.id, text=APPEAL_TEXT)).code == "not_appealable"
+    with unit_of_work():
+        appeal = appeals.contest(author, confirmed.id, text=APPEAL_TEXT)
+    commit_setup()
+    # The moderator who confirmed the hiding may not judge the appeal, even through the other decision.
+    assert _refused(lambda: appeals.decide_appeal(moderator, appeal.id, outcome="uphold")).code == "own_decision"
+    with unit_of_work():
+        appeals.decide_appeal(second_moderator, appeal.id, outcome="uphold")
+
+
+def test_a_moderator_who_reported_the_item_does_not_judge_its_appeal(proposal, author, moderator,
+                                                                      second_moderator):
+    with unit_of_work():
+        services.report_content(second_moderator, "proposal", proposal.id, reason="offensive")
+    decision = _hide("proposal", proposal.id, moderator)
+    with unit_of_work():
+        appeal = appeals.contest(author, decision.id, text=APPEAL_TEXT)
+    commit_setup()
+    assert _refused(lambda: appeals.decide_appeal(second_moderator, appeal.id, outcome="overturn")).code \
+        == "own_report"
+
+
+def test_a_blocked_account_neither_contests_nor_judges(proposal, author, moderator, second_moderator):
+    decision = _hide("proposal", proposal.id, moderator)
+    author.blocked_at = second_moderator.blocked_at = decision.decided_at
+    commit_setup()
+    assert _refused(lambda: appeals.contest(author, decision.id, text=APPEAL_TEXT)).code == "account_blocked"
+    author.blocked_at = None
+    commit_setup()
+    with unit_of_work():
+        appeal = appeals.contest(author, decision.id, text=APPEAL_TEXT)
+    commit_setup()
+    assert _refused(lambda: appeals.decide_appeal(second_moderator, appeal.id, outcome="uphold")).code \
+        == "account_blocked"

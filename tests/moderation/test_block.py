@@ -112,7 +112,8 @@ def test_hiding_all_their_content_one_decision_each(consultation, troll, moderat
         ModerationDecision.action == ModerationAction.HIDE)))
     assert {(d.target_type, d.target_id) for d in hides} == {
         ("proposal", theirs.id), ("proposal", elsewhere.id), ("comment", comment.id)}
-    assert all(d.reason == "offensive" and d.public_note == JUSTIFICATION for d in hides)
+    # The justification is for the blocked person: next to « un compte bloqué » it would say who was blocked.
+    assert all(d.reason == "offensive" and d.public_note is None for d in hides)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "moderation_block"))
     assert (entry.actor_id, entry.target_type, entry.target_id, entry.details["hidden"]) == (
         moderator.id, "user", troll.id, 3)
@@ -210,3 +211,19 @@ def test_a_blocked_person_can_still_delete_their_account(troll, moderator):
         delete_account(troll)
     user = db.session.get(User, troll.id)
     assert user.is_deleted and user.block_reason is None
+
+
+def test_a_blocked_moderator_loses_every_moderation_power(consultation, troll, moderator, proposal):
+    global_moderator = UserFactory(roles=["moderator"])
+    with unit_of_work():
+        services.report_content(UserFactory(), "proposal", proposal.id, reason="offensive")
+    with unit_of_work():
+        _block(global_moderator, moderator)
+    commit_setup()
+    with pytest.raises(Forbidden) as caught:
+        services.decide(moderator, "proposal", proposal.id, action="hide", reason="offensive")
+    assert caught.value.code == "account_blocked"
+    with pytest.raises(Forbidden) as caught:
+        _block(moderator, global_moderator)
+    assert caught.value.code == "account_blocked"
+    assert not services.policies.can_open_queue(moderator)

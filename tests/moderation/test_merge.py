@@ -227,3 +227,12 @@ def test_merging_from_the_duplicates_page_and_the_queue(client, consultation, ke
 
     log = _text(client.get("/moderation/log"))
     assert "Fusionnée dans" in log or "fusionnée dans" in log.lower()
+
+
+def test_a_moderator_cannot_merge_into_their_own_proposal(consultation, duplicate, moderator):
+    their_own = ProposalFactory(consultation=consultation, author=moderator)
+    commit_setup()
+    with pytest.raises(Forbidden) as caught:
+        _merge(moderator, duplicate, their_own)
+    assert caught.value.code == "own_content"
+    assert db.session.get(type(duplicate), duplicate.id).status != "merged"

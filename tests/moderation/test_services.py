@@ -25,6 +25,7 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
 )
+from tests.helpers import commit_setup
 
 
 def _refused(call) -> Exception:
@@ -239,3 +240,20 @@ def test_the_log_counts_decisions_per_month(proposal, moderator):
     assert page.total == 2 and page.items[0].action == ModerationAction.RESTORE
     [(_month, counts)] = services.monthly_counts()
     assert counts == {"hide": 1, "restore": 1}
+
+
+def test_reports_on_a_hidden_item_are_not_just_dismissed(consultation, proposal, moderator):
+    """Dismissing would leave the item hidden with nothing left in the queue: restore it or confirm instead."""
+    consultation.report_threshold = 1
+    commit_setup()
+    with unit_of_work():
+        services.report_content(UserFactory(), "proposal", proposal.id, reason="spam")
+    with pytest.raises(Conflict) as caught:
+        services.decide(moderator, "proposal", proposal.id, action="dismiss", reason="spam")
+    assert caught.value.code == "already_hidden"
+
+
+def test_huge_ids_and_pages_are_refused_or_clamped_never_a_500(client):
+    for url in ("/api/v1/moderation/log?consultation_id=100000000000000000000",
+                "/api/v1/moderation/log?page=100000000000000000000", "/moderation/log?page=100000000000000000000"):
+        assert client.get(url).status_code in (200, 422), url
