@@ -273,7 +273,7 @@ def decide_appeal(actor, appeal_id, *, outcome, reason=None) -> ModerationAppeal
         # Restored meanwhile, or hidden again by a later decision nobody contested: nothing of this one to undo.
         if current is not None and current.id == appeal.decision_id:
             restore = services.decide(actor, target.type, target.id, action=ModerationAction.RESTORE.value,
-                                      note=reason)
+                                      note=reason, tell_author=False)
             appeal.restore_decision_id = restore.id
         appeal.status = AppealStatus.OVERTURNED
     else:

@@ -152,11 +152,12 @@ def _hide_when_threshold_reached(target: Target) -> None:
 
 
 def decide(actor, target_type, target_id, *, action, reason=None, note=None, charter_rule=None, into_id=None,
-           justification=None, hide_content=False) -> ModerationDecision:
+           justification=None, hide_content=False, tell_author: bool = True) -> ModerationDecision:
     """A moderator's decision on an item: hide (with a public reason), restore (back to the state it had;
     a proposal awaiting moderation is published), dismiss (the open reports are closed, the item unchanged),
     merge a duplicate proposal into `into_id` (moderation.merge).
-    The open reports are closed with it; the author is told (in the app and by e-mail, after the commit).
+    The open reports are closed with it; the author is told (in the app and by e-mail, after the commit), unless
+    `tell_author` is False (an overturned appeal tells them its own outcome instead).
     `target_type` "user": block or unblock an account (moderation.blocks), with `justification`."""
     if target_type == DecisionTargetType.USER.value:
         return blocks.decide_on_account(actor, target_id, action=action, reason=reason, justification=justification,
@@ -210,7 +211,7 @@ def decide(actor, target_type, target_id, *, action, reason=None, note=None, cha
                                  else ReportStatus.DISMISSED)
     audit.record(actor, f"moderation_{action.value}", target_type=target.type.value, target_id=target.id,
                  decision_id=decision.id, reason=decision.reason, reports_closed=closed)
-    if action != ModerationAction.DISMISS:
+    if action != ModerationAction.DISMISS and tell_author:
         _notify_author(target, decision, published=action == ModerationAction.RESTORE and previous is None
                        and target.type == ReportTargetType.PROPOSAL)
     return decision
