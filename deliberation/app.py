@@ -5,7 +5,18 @@ from __future__ import annotations
 from flask import Flask, has_request_context, request
 from flask_login import current_user
 
-from deliberation import accounts, assemblies, consultations, moderation, notifications, proposals, territories, web
+from deliberation import (
+    accounts,
+    assemblies,
+    consultations,
+    exports,
+    moderation,
+    notifications,
+    proposals,
+    synthesis,
+    territories,
+    web,
+)
 from deliberation import api as api_module
 from deliberation.core.config import PROJECT_ROOT, load_config
 from deliberation.core.realtime import client_manager
@@ -23,7 +34,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     load_config(app, overrides)
     _init_extensions(app)
 
-    for module in (web, accounts, territories, consultations, proposals, notifications, assemblies, moderation):
+    for module in (web, accounts, territories, consultations, proposals, notifications, assemblies, moderation,
+                   synthesis, exports):
         module.init_app(app)
     api_module.init_app(app)
     web.errors.init_app(app)

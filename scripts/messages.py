@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "translations"
 LANGUAGES = ("fr", "en")
 DOMAIN_MODULES = ("accounts", "territories", "consultations", "proposals", "notifications", "assemblies",
-                  "moderation")
+                  "moderation", "synthesis", "exports")
 WEB_SOURCES = (
     "deliberation/core", "deliberation/web", "deliberation/api/__init__.py", "deliberation/api/common.py",
     "deliberation/api/validation.py", "deliberation/seed", "templates/base.html", "templates/_macros",
@@ -34,6 +34,9 @@ def sources(catalog: str) -> list[str]:
     else:
         candidates = (f"deliberation/{catalog}", f"deliberation/api/{catalog}.py", f"templates/{catalog}",
                       f"templates/emails/{catalog}")
+        # an API resource may span several files: api/<module>_<resource>.py
+        resources = sorted((ROOT / "deliberation/api").glob(f"{catalog}_*.py"))
+        candidates += tuple(str(path.relative_to(ROOT)) for path in resources)
     return [path for path in candidates if (ROOT / path).exists()]
 
 

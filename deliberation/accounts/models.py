@@ -32,6 +32,22 @@ ROLE_LABELS = {
     UserRole.ADMIN: _l("administrator"),
 }
 
+class EmailFrequency(StrEnum):
+    """How a person gets their notifications by e-mail: each at once, gathered in a digest, or none."""
+
+    IMMEDIATELY = "immediately"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    NEVER = "never"
+
+
+EMAIL_FREQUENCY_LABELS = {
+    EmailFrequency.IMMEDIATELY: _l("each notification at once"),
+    EmailFrequency.DAILY: _l("a daily digest"),
+    EmailFrequency.WEEKLY: _l("a weekly digest"),
+    EmailFrequency.NEVER: _l("no e-mail"),
+}
+
 DELETED_USER_LABEL = _l("deleted participant")
 BLOCK_REASON_MAX_LENGTH = 1000
 
@@ -53,6 +69,8 @@ class User(UserMixin, Base):
     blocked_at: Mapped[datetime | None]
     block_reason: Mapped[str | None] = mapped_column(String(BLOCK_REASON_MAX_LENGTH))
     blocked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    email_frequency: Mapped[EmailFrequency] = mapped_column(
+        enum_column(EmailFrequency), default=EmailFrequency.IMMEDIATELY, server_default="immediately")
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",
