@@ -17,7 +17,9 @@ def build_cli():
     from deliberation.accounts.cli import users
     from deliberation.app import create_app
     from deliberation.core.audit_cli import audit_group
+    from deliberation.notifications.cli import notifications_group
     from deliberation.seed import seed_demo_command
+    from deliberation.synthesis.cli import responses_group
 
     @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False,
                  load_dotenv=False, set_debug_flag=False)
@@ -40,6 +42,8 @@ def build_cli():
     cli.add_command(users)
     cli.add_command(seed_demo_command)
     cli.add_command(audit_group)
+    cli.add_command(notifications_group)
+    cli.add_command(responses_group)
     return cli
 
 

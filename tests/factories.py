@@ -220,3 +220,24 @@ class ParticipantFactory(BaseFactory):
         participant = super()._create(model_class, *args, **kwargs)
         participant.device_token = device_token  # not a column: only the hash is stored
         return participant
+
+
+from deliberation.synthesis.models import Synthesis, SynthesisStatus  # noqa: E402 - kept with its factory
+
+
+class SynthesisFactory(BaseFactory):
+    """A synthesis at any status (status=...), its text with one section and its version 1; sections and
+    citations are built by synthesis.syntheses when it is drafted or saved, not here."""
+
+    class Meta:
+        model = Synthesis
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    title = factory.Sequence(lambda n: f"Synthèse {n}")
+    status = SynthesisStatus.DRAFT
+    body = "## Cadre de vie\n\nLes habitant·es demandent des bancs."
+    body_html = factory.LazyAttribute(lambda s: render_markdown(s.body))
+    version = 1
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyAttribute(lambda s: s.created_at)
+    status_changed_at = factory.LazyAttribute(lambda s: s.created_at)

@@ -11,7 +11,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from deliberation.accounts import audit_queries, policies
+from deliberation.accounts import audit_checkpoint, audit_queries, policies
 from deliberation.accounts.models import User
 from deliberation.accounts.views import bp
 from deliberation.core import audit
@@ -103,7 +103,9 @@ def admin_audit():
     page = audit_queries.list_entries(action=action or None, actor_id=actor_id, page=page_number,
                               per_page=ENTRIES_PER_PAGE)
     return render_template(
-        "accounts/admin_audit.html", page=page, broken=audit.find_chain_break(), head=audit.chain_head(),
+        # Only what was appended since the last visit's check (audit_checkpoint); `deliberation audit verify`
+        # checks the whole chain.
+        "accounts/admin_audit.html", page=page, broken=audit_checkpoint.find_new_break(), head=audit.chain_head(),
         action=action, actor_id=actor_id, actions=sorted(actions, key=action_label),
         actors=sorted(actors.items(), key=lambda item: item[1].casefold()), actor_names=actors,
         action_label=action_label, canonical_json=audit.canonical_json,

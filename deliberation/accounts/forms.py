@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from deliberation.accounts.models import ROLE_LABELS, UserRole
@@ -91,3 +91,16 @@ class RoleForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.role.choices = choices((role.value, ROLE_LABELS[role]) for role in UserRole)
         self.consultation_id.choices = choices(consultations)
+
+
+class EmailFrequencyForm(FlaskForm):
+    """How notifications reach the person by e-mail (notifications.services.notify and send_digests)."""
+
+    email_frequency = RadioField(_l("Send me my notifications by e-mail"), validators=[DataRequired(REQUIRED)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from deliberation.accounts.models import EMAIL_FREQUENCY_LABELS
+
+        self.email_frequency.choices = [(value.value, str(label).capitalize())
+                                        for value, label in EMAIL_FREQUENCY_LABELS.items()]

@@ -49,6 +49,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
             "email": user.email,
             "display_name": user.display_name,
             "locale": user.locale,
+            "email_frequency": user.email_frequency.value if user.email_frequency else None,
             "created_at": _iso(user.created_at),
             "email_confirmed_at": _iso(user.email_confirmed_at),
             "blocked_at": _iso(user.blocked_at),
@@ -85,6 +86,31 @@ def export_personal_data(user: User) -> dict[str, Any]:
             {"kind": n.kind, "params": n.params, "link": n.link, "created_at": _iso(n.created_at),
              "read_at": _iso(n.read_at)}
             for n in notifications
+        ],
+        **_moderation_data(user),
+    }
+
+
+def _moderation_data(user: User) -> dict[str, Any]:
+    """Their own reports (what they reported, why, when; never anyone else's) and their appeals."""
+    from deliberation.moderation.appeals import ModerationAppeal
+    from deliberation.moderation.models import Report
+
+    reports = db.session.scalars(select(Report).where(Report.reporter_id == user.id)
+                                 .order_by(Report.created_at, Report.id))
+    appeals = db.session.scalars(select(ModerationAppeal).where(ModerationAppeal.author_id == user.id)
+                                 .order_by(ModerationAppeal.created_at, ModerationAppeal.id))
+    return {
+        "reports": [
+            {"target_type": str(r.target_type), "target_id": r.target_id, "reason": str(r.reason),
+             "details": r.details, "status": str(r.status), "created_at": _iso(r.created_at),
+             "closed_at": _iso(r.closed_at)}
+            for r in reports
+        ],
+        "appeals": [
+            {"decision_id": a.decision_id, "text": a.text, "status": str(a.status), "created_at": _iso(a.created_at),
+             "decided_at": _iso(a.decided_at), "outcome_reason": a.outcome_reason}
+            for a in appeals
         ],
     }
 

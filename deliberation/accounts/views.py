@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from deliberation.accounts import services
 from deliberation.accounts.forms import (
     DeleteAccountForm,
+    EmailFrequencyForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
@@ -126,14 +127,17 @@ def logout():
 
 
 def _render_account(status: int = 200, *, profile_form=None, password_form=None, delete_form=None,
-                    new_token: tuple[str, ApiToken] | None = None):
+                    new_token: tuple[str, ApiToken] | None = None, frequency_form=None):
     user = current_actor()
+    frequency_form = frequency_form or EmailFrequencyForm(formdata=None,
+                                                          email_frequency=user.email_frequency.value)
     profile_form = profile_form or ProfileForm(formdata=None, display_name=user.display_name,
                                                locale=user.locale or "")
     return render_template(
         "accounts/account.html",
         user=user,
         profile_form=profile_form,
+        frequency_form=frequency_form,
         password_form=password_form or PasswordChangeForm(formdata=None),
         delete_form=delete_form or DeleteAccountForm(formdata=None),
         tokens=services.list_active_tokens(user),
@@ -173,6 +177,24 @@ def update_profile():
                 response.delete_cookie("lang")
             return response
     return _render_account(422, profile_form=form)
+
+
+@bp.post("/account/notifications")
+@login_required
+def update_email_frequency():
+    from deliberation.notifications import services as notifications
+
+    form = EmailFrequencyForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                notifications.set_email_frequency(current_actor(), form.email_frequency.data)
+        except DomainError as error:
+            attach_errors(form, error)
+        else:
+            flash(_("Your e-mail preferences were saved."), "success")
+            return redirect(url_for(".account", _anchor=FLASHES_ANCHOR))
+    return _render_account(422, frequency_form=form)
 
 
 @bp.post("/account/password")

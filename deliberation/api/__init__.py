@@ -9,10 +9,14 @@ from flask import Flask, request
 from flask_login import current_user
 
 from deliberation.api import accounts, assemblies, audit, consultations, moderation, moderation_appeals, proposals
+from deliberation.api import exports as api_exports
+from deliberation.api import synthesis as api_synthesis
+from deliberation.api import synthesis_responses as api_synthesis_responses
+from deliberation.api import synthesis_trace as api_synthesis_trace
 from deliberation.extensions import api, csrf
 
 BLUEPRINTS = (accounts.bp, consultations.bp, proposals.bp, assemblies.bp, moderation.bp, moderation_appeals.bp,
-              audit.bp)
+              audit.bp, api_synthesis_trace.bp, api_exports.bp, api_synthesis.bp, api_synthesis_responses.bp)
 API_BLUEPRINT_NAMES = {blueprint.name for blueprint in BLUEPRINTS}
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -33,13 +33,17 @@ class Reports(MethodView):
     @bp.arguments(CreateReportSchema)
     @bp.response(201, ReportSchema)
     @bp.alt_response(401, schema=ErrorSchema, description="not signed in")
-    @bp.alt_response(403, schema=ErrorSchema, description="own_content")
-    @bp.alt_response(404, schema=ErrorSchema, description="unknown item")
+    @bp.alt_response(403, schema=ErrorSchema, description="own_content (one's own contribution or account), "
+                                                          "account_blocked")
+    @bp.alt_response(404, schema=ErrorSchema, description="unknown item, or one the caller may not see (someone "
+                                                          "else's draft or proposal awaiting moderation)")
     @bp.alt_response(409, schema=ErrorSchema, description="already_reported (one report per person and item), "
                                                           "not_reportable (hidden or not public)")
     def post(self, data):
         """Report a proposal, a comment or a question from the room, once per person. Once the consultation's
-        threshold of distinct reporters is reached, the item is hidden pending moderation."""
+        threshold of distinct reporters is reached, the item is hidden pending moderation. Extension:
+        `target_type: "user"` reports a person's account (never one's own; never hidden automatically: global
+        moderators dismiss the reports or block the account)."""
         actor = require_user()
         with unit_of_work():
             report = services.report_content(actor, data["target_type"], data["target_id"], reason=data["reason"],
@@ -60,7 +64,9 @@ class Queue(MethodView):
         actor = require_user()
         items = services.list_queue(actor, target_type=args["target_type"],
                                     consultation_id=args["consultation_id"])
-        return {"items": items, "total": len(items)}
+        page, per_page = page_args(args)
+        start = (page - 1) * per_page
+        return {"items": items[start:start + per_page], "page": page, "per_page": per_page, "total": len(items)}
 
 
 @bp.route("/moderation/decisions")
@@ -78,12 +84,15 @@ class Decisions(MethodView):
     @bp.alt_response(422, schema=ErrorSchema, description="validation_error, merge_into_itself, "
                                                           "merge_other_consultation, merge_target_not_found, "
                                                           "merge_target_not_public, merge_only_proposals, "
-                                                          "block_action, block_needs_account")
+                                                          "block_action (hide, restore or merge on a user), "
+                                                          "block_needs_account")
     def post(self, data):
         """Hide (with a public reason), restore (a proposal awaiting moderation is published) or dismiss the
         reports of an item; merge a duplicate proposal into `into_id` (same consultation; supports carried over
         once per person, comments moved). Extension: `target_type: "user"` with `block` (a `justification`,
-        optionally `hide_content` with a `reason`) or `unblock`, by global moderators and administrators."""
+        optionally `hide_content` with a `reason`), `unblock` or `dismiss` (the reports on the account), by global
+        moderators and administrators. Questions from the room may also be decided on by the facilitators of
+        their assembly."""
         actor = require_user()
         with unit_of_work():
             decision = services.decide(actor, data["target_type"], data["target_id"], action=data["action"],
@@ -99,6 +108,7 @@ class Log(MethodView):
     @bp.response(200, DecisionPageSchema)
     def get(self, args):
         """The public moderation log, newest first: what kind of item, when, what was done and why. Never the
-        hidden text, never who reported, never the moderator's name."""
+        hidden text, never who reported, never the moderator's name, never whose account (« un compte »); only
+        decisions of published consultations (or of none)."""
         page, per_page = page_args(args)
         return services.list_decisions(page=page, per_page=per_page, consultation_id=args["consultation_id"])

@@ -30,10 +30,11 @@ _TEMPLATES = [
     ("Longer than maximum length {max}.", N_("At most %(max)s characters.")),
     ("Length must be between {min} and {max}.", N_("Between %(min)s and %(max)s characters.")),
     ("Must be one of: {choices}.", N_("Must be one of: %(choices)s.")),
-    ("Must be greater than or equal to {min}.", N_("Must be at least %(min)s.")),
-    ("Must be less than or equal to {max}.", N_("Must be at most %(max)s.")),
+    # The two-sided range first: the one-sided pattern would match it too ({min} = "1 and less than…").
     ("Must be greater than or equal to {min} and less than or equal to {max}.",
      N_("Must be between %(min)s and %(max)s.")),
+    ("Must be greater than or equal to {min}.", N_("Must be at least %(min)s.")),
+    ("Must be less than or equal to {max}.", N_("Must be at most %(max)s.")),
 ]
 
 

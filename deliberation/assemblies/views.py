@@ -7,7 +7,7 @@ import io
 from datetime import datetime
 
 import segno
-from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -381,7 +381,12 @@ def moderate_question(assembly_id: int, question_id: int, action: str):
     if action not in QUESTION_ACTION_LABELS:
         raise NotFound()
     question = services.get_question(question_id, assembly)
-    return _act(assembly, lambda: services.moderate_question(question, current_actor(), action),
+    # Hide and restore are moderation decisions: the console's hide form sends the public reason (a missing one
+    # is off_topic) and an optional public note; the service refuses an unknown reason.
+    reason = (request.form.get("reason") or "").strip() or None
+    note = request.form.get("note") or None
+    return _act(assembly, lambda: services.moderate_question(question, current_actor(), action, reason=reason,
+                                                             note=note),
                 str(QUESTION_ACTION_LABELS[action][1]), "questions")
 
 

@@ -71,6 +71,12 @@ MESSAGES = {
     "paper_sum_not_ballots": _l("The votes per option must add up to the number of paper ballots."),
     "paper_too_many_choices": _l("There are more votes than the paper ballots allow."),
     "paper_profile_not_ballots": _l("The mentions of each option must add up to the number of paper ballots."),
+    "not_official": _l("Only the elected officials of this consultation can do this."),
+    "justification_required": _l("A justification is required when the proposal is not accepted or partially "
+                                 "accepted."),
+    "partner_required": _l("Name the partner the proposal is referred to."),
+    "synthesis_not_sent": _l("This synthesis has not been sent to the elected officials."),
+    "transition_not_allowed": _l("This change of status is not allowed from the current status."),
 }
 
 STATUS_BY_CLASS: dict[str, int] = {}

@@ -3,10 +3,8 @@ restitution (HTML and PDF). See ../shared/ARCHITECTURE.md for the shape of a dom
 
 from flask import Flask
 
+from deliberation.exports import open_data_views, restitution_views  # noqa: F401 - routes are added to bp
 from deliberation.exports.blueprint import bp
-
-# Each *_views module adds its routes to bp when imported: one line per module below, e.g.
-# from deliberation.exports import xyz_views  # noqa: F401, E402
 
 
 def init_app(app: Flask) -> None:

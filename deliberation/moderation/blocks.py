@@ -24,6 +24,7 @@ from deliberation.moderation.models import (
     ModerationAction,
     ModerationDecision,
     ReportReason,
+    ReportTargetType,
 )
 from deliberation.moderation.targets import MAX_ID
 from deliberation.proposals.models import PUBLIC_STATUSES, Comment, CommentStatus, Proposal, ProposalStatus
@@ -35,7 +36,8 @@ BLOCK_MESSAGES = {
     "not_blockable": _l("This account cannot be blocked: it is an administrator's or it was deleted."),
     "already_blocked": _l("This account is already blocked."),
     "not_blocked": _l("This account is not blocked."),
-    "block_action": _l("Choose block or unblock for an account."),
+    "block_action": _l("On an account, choose dismiss (its reports), block or unblock: it cannot be hidden, "
+                       "restored or merged."),
 }
 JUSTIFICATION_REQUIRED = _l("Write why the account is blocked: the person will read it.")
 REASON_TO_HIDE = _l("Choose the public reason to hide their contributions.")
@@ -98,9 +100,19 @@ def decide_on_account(actor, user_id, *, action, reason=None, justification=None
     if action not in (ModerationAction.BLOCK, ModerationAction.UNBLOCK):
         raise block_error(Invalid, "block_action")
     _enforce(block_refusal(actor, user))
+    _refuse_own_report(actor, user)
     if action == ModerationAction.BLOCK:
         return block_account(actor, user, justification=justification, reason=reason, hide_content=hide_content)
     return unblock_account(actor, user, justification=justification)
+
+
+def _refuse_own_report(actor, user: User) -> None:
+    """Nobody decides on a report they filed: a moderator who reported this account leaves it to another."""
+    from deliberation.moderation import services
+    from deliberation.moderation.targets import Target
+
+    if services._has_reported(actor, Target(ReportTargetType.USER, user)):
+        raise services.moderation_error(Forbidden, "own_report")
 
 
 def _justification(value, *, required: bool, errors: dict) -> str | None:
@@ -136,8 +148,9 @@ def block_account(actor, user: User, *, justification, reason=None, hide_content
     user.blocked_by_id = actor.id
     decision = _account_decision(actor, user, ModerationAction.BLOCK, parsed_reason)
     hidden, skipped = _hide_contributions(actor, user, parsed_reason, justification) if hide_content else (0, 0)
+    closed = _close_reports_on(user)
     audit.record(actor, "moderation_block", target_type="user", target_id=user.id, decision_id=decision.id,
-                 justification=justification, hidden=hidden, not_hidden=skipped)
+                 justification=justification, hidden=hidden, not_hidden=skipped, reports_closed=closed)
     return decision
 
 
@@ -155,6 +168,15 @@ def unblock_account(actor, user: User, *, justification=None) -> ModerationDecis
     audit.record(actor, "moderation_unblock", target_type="user", target_id=user.id, decision_id=decision.id,
                  justification=justification)
     return decision
+
+
+def _close_reports_on(user: User) -> int:
+    """The open reports on the account are acted on by the block."""
+    from deliberation.moderation import services
+    from deliberation.moderation.models import ReportStatus
+    from deliberation.moderation.targets import Target
+
+    return services._close_open_reports(Target(ReportTargetType.USER, user), ReportStatus.ACTED)
 
 
 def _account_decision(actor, user: User, action: ModerationAction, reason) -> ModerationDecision:

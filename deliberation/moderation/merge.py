@@ -82,6 +82,10 @@ def merge(actor, target: Target, *, into_id, reason, note, charter_rule) -> Mode
         raise merge_error(Invalid, "merge_only_proposals")
     duplicate: Proposal = target.obj
     kept = load_kept(into_id)
+    if kept is not None:
+        # Both proposals locked (in id order, so two merges never wait on each other) and read afresh: a merge
+        # the other way round, a withdrawal or a support arriving meanwhile waits for this one.
+        lock_proposals(duplicate.id, kept.id)
     refusal = merge_refusal(duplicate, kept)
     if refusal == "not_mergeable":
         raise merge_error(Conflict, refusal)
@@ -92,8 +96,6 @@ def merge(actor, target: Target, *, into_id, reason, note, charter_rule) -> Mode
                                            reported_by_user=services._has_reported(actor, kept_target))
     if kept_refusal is not None:
         raise services.moderation_error(Forbidden, kept_refusal)
-    # Lock the kept proposal first: supports arriving meanwhile wait for the recount (see _recount).
-    db.session.execute(select(Proposal.id).where(Proposal.id == kept.id).with_for_update())
 
     decision = ModerationDecision(
         target_type=target.type, target_id=duplicate.id, consultation_id=duplicate.consultation_id,
@@ -115,6 +117,13 @@ def merge(actor, target: Target, *, into_id, reason, note, charter_rule) -> Mode
                  comments_moved=comments_moved, repointed=repointed, reports_closed=closed)
     _notify(duplicate, kept)
     return decision
+
+
+def lock_proposals(*ids: int) -> None:
+    """SELECT … FOR UPDATE of the proposals (PostgreSQL; SQLite runs one writer at a time), lowest id first,
+    their loaded objects refreshed."""
+    db.session.scalars(select(Proposal).where(Proposal.id.in_(sorted(set(ids)))).order_by(Proposal.id)
+                       .with_for_update(of=Proposal).execution_options(populate_existing=True)).all()
 
 
 def _carry_supports(duplicate: Proposal, kept: Proposal) -> int:

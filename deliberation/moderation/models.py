@@ -21,13 +21,20 @@ class ReportTargetType(StrEnum):
     PROPOSAL = "proposal"
     COMMENT = "comment"
     QUESTION = "question"
+    #: A person's account (their profile): reported like an item, decided on by dismissing or blocking.
+    USER = "user"
 
 
 TARGET_TYPE_LABELS = {
     ReportTargetType.PROPOSAL: _l("Contribution"),
     ReportTargetType.COMMENT: _l("Comment"),
     ReportTargetType.QUESTION: _l("Question from the room"),
+    ReportTargetType.USER: _l("Participant's account"),
 }
+
+#: A facilitator hiding a question from the console without choosing a reason (the socket events and forms
+#: sent none before the console offered a choice).
+CONSOLE_DEFAULT_REASON = "off_topic"
 
 
 class ReportReason(StrEnum):

@@ -28,27 +28,45 @@ def can_open_queue(user) -> bool:
     return _signed_in(user) and not _blocked(user) and user.has_role_anywhere(UserRole.MODERATOR)
 
 
-def report_refusal(user, target) -> str | None:
-    """`target` is a moderation.targets.Target. Nobody reports their own words, nor what others cannot see."""
+def _own(user, target, own: bool | None) -> bool:
+    if own is not None:
+        return own
+    return target.author_id is not None and target.author_id == user.id
+
+
+def facilitates(user, target) -> bool:
+    """Facilitators of an assembly decide (hide, restore) on the questions from the room of their assembly only:
+    administrators, global facilitators, and facilitators scoped to the assembly's consultation."""
+    from deliberation.assemblies.policies import can_moderate_questions
+    from deliberation.moderation.models import ReportTargetType
+
+    return (target.type == ReportTargetType.QUESTION and _signed_in(user) and not _blocked(user)
+            and can_moderate_questions(user, target.obj.assembly))
+
+
+def report_refusal(user, target, *, own: bool | None = None) -> str | None:
+    """`target` is a moderation.targets.Target. Nobody reports their own words (or account), nor what others
+    cannot see. `own`: whether `user` wrote it, when the service knows better than the author column (a
+    question asked from their account)."""
     if not _signed_in(user):
         return "authentication_required"
     if getattr(user, "is_blocked", False):
         return "account_blocked"
     if not target.is_reportable:
         return "not_reportable"
-    if target.author_id is not None and target.author_id == user.id:
+    if _own(user, target, own):
         return "own_content"
     return None
 
 
-def decide_refusal(user, target, *, reported_by_user: bool = False) -> str | None:
+def decide_refusal(user, target, *, reported_by_user: bool = False, own: bool | None = None) -> str | None:
     if not _signed_in(user):
         return "authentication_required"
     if _blocked(user):
         return "account_blocked"
-    if not is_moderator_of(user, target.consultation_id):
+    if not (is_moderator_of(user, target.consultation_id) or facilitates(user, target)):
         return "not_moderator"
-    if target.author_id is not None and target.author_id == user.id:
+    if _own(user, target, own):
         return "own_content"
     if reported_by_user:
         return "own_report"
@@ -60,8 +78,8 @@ def can_report(user, target) -> bool:
 
 
 def can_decide(user, target) -> bool:
-    return _signed_in(user) and is_moderator_of(user, target.consultation_id) and not (
-        target.author_id is not None and target.author_id == user.id)
+    return _signed_in(user) and (is_moderator_of(user, target.consultation_id) or facilitates(user, target)) \
+        and not _own(user, target, None)
 
 
 def can_report_item(user, target_type: str, obj) -> bool:

@@ -117,9 +117,14 @@ class QueueItemSchema(Schema):
 
 class QueueSchema(Schema):
     items = fields.List(fields.Nested(QueueItemSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
     total = fields.Integer()
 
 
 class QueueQuerySchema(Schema):
+    # API.md's list convention: ?page=&per_page= (the same bounds as every list of the API)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
     target_type = fields.String(load_default=None, validate=validate.OneOf(TARGET_TYPES))
     consultation_id = fields.Integer(load_default=None, validate=ID)

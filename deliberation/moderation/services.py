@@ -11,19 +11,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.accounts.models import UserRole
 from deliberation.consultations.models import Consultation
 from deliberation.core import audit, clock
-from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, Unauthenticated
+from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
 from deliberation.extensions import db
 from deliberation.moderation import policies
 from deliberation.moderation.models import (
     AUTOMATIC_REASON,
     CHARTER_RULE_MAX_LENGTH,
+    CONSOLE_DEFAULT_REASON,
     DETAILS_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     DecisionTargetType,
@@ -95,14 +96,20 @@ def _optional_text(errors: dict, name: str, value, max_length: int, *, multiline
 
 def report_content(actor, target_type, target_id, *, reason, details=None) -> Report:
     """`actor` reports an item others can see, once (a second report: 409 already_reported). Once the
-    consultation's threshold of distinct reporters is reached, the item is hidden pending moderation."""
+    consultation's threshold of distinct reporters is reached, the item is hidden pending moderation (never an
+    account: reports on a person wait for a moderator). An item the actor may not even see (someone else's
+    draft, a proposal awaiting moderation) is 404, as its page is."""
     target = get_target(target_type, target_id)
-    _enforce(policies.report_refusal(actor, target))
+    _require_visible_to(actor, target)
+    _enforce(policies.report_refusal(actor, target, own=target.is_own(actor)))
     errors: dict[str, list] = {}
     reason = _reason(reason, required=True, errors=errors)
     details = _optional_text(errors, "details", details, DETAILS_MAX_LENGTH, multiline=True)
     if errors:
         raise Invalid("validation_error", fields=errors)
+    # The item's row is locked until the commit: two reports arriving together count one after the other, so
+    # the threshold hides it once (the second one sees it hidden).
+    target = get_target(target.type, target.id, lock=True)
     if _has_reported(actor, target):
         raise moderation_error(Conflict, "already_reported")
     report = Report(target_type=target.type, target_id=target.id, consultation_id=target.consultation_id,
@@ -115,6 +122,14 @@ def report_content(actor, target_type, target_id, *, reason, details=None) -> Re
         raise moderation_error(Conflict, "already_reported") from None
     _hide_when_threshold_reached(target)
     return report
+
+
+def _require_visible_to(actor, target: Target) -> None:
+    from deliberation.proposals import policies as proposal_policies
+
+    proposal = target.proposal
+    if proposal is not None and not proposal_policies.can_see_page(actor, proposal):
+        raise NotFound()
 
 
 def _has_reported(user, target: Target) -> bool:
@@ -133,6 +148,8 @@ def count_open_reporters(target: Target) -> int:
 
 
 def _hide_when_threshold_reached(target: Target) -> None:
+    if target.type == ReportTargetType.USER:
+        return
     if target.is_hidden or count_open_reporters(target) < threshold_of(target):
         return
     decision = ModerationDecision(
@@ -158,8 +175,9 @@ def decide(actor, target_type, target_id, *, action, reason=None, note=None, cha
     merge a duplicate proposal into `into_id` (moderation.merge).
     The open reports are closed with it; the author is told (in the app and by e-mail, after the commit), unless
     `tell_author` is False (an overturned appeal tells them its own outcome instead).
-    `target_type` "user": block or unblock an account (moderation.blocks), with `justification`."""
-    if target_type == DecisionTargetType.USER.value:
+    `target_type` "user": block or unblock an account (moderation.blocks), with `justification`, or dismiss the
+    reports on it; hide, restore and merge do not apply to an account (422 block_action)."""
+    if target_type == DecisionTargetType.USER.value and action != ModerationAction.DISMISS.value:
         return blocks.decide_on_account(actor, target_id, action=action, reason=reason, justification=justification,
                                         hide_content=hide_content)
     target = get_target(target_type, target_id)
@@ -219,7 +237,16 @@ def decide(actor, target_type, target_id, *, action, reason=None, note=None, cha
 
 def _enforce_decide(actor, target: Target) -> None:
     reported = bool(getattr(actor, "is_authenticated", False)) and _has_reported(actor, target)
-    _enforce(policies.decide_refusal(actor, target, reported_by_user=reported))
+    _enforce(policies.decide_refusal(actor, target, reported_by_user=reported, own=target.is_own(actor)))
+
+
+def decide_on_question(actor, question, action: str, *, reason=None, note=None) -> ModerationDecision:
+    """The facilitator console's hide and restore of a question from the room: a decision of the public log like
+    any other (same rules: a facilitator of the assembly or a moderator, never on a question they asked or
+    reported), `reason` defaulting to off_topic when hiding (the console's events and forms may send none)."""
+    if action == ModerationAction.HIDE.value and reason in (None, ""):
+        reason = CONSOLE_DEFAULT_REASON
+    return decide(actor, ReportTargetType.QUESTION.value, question.id, action=action, reason=reason, note=note)
 
 
 def _open_reports(target: Target) -> list[Report]:
@@ -375,14 +402,24 @@ def _naive(moment: datetime) -> datetime:
 
 def list_decisions(*, page: int = 1, per_page: int = 20, consultation_id: int | None = None
                    ) -> Page[ModerationDecision]:
-    """Every decision, newest first. Callers show only public fields (never the moderator or the text)."""
-    where = [ModerationDecision.consultation_id == consultation_id] if consultation_id is not None else []
+    """Every decision the public may know of, newest first: those of published consultations and those
+    belonging to none (accounts, questions of an assembly outside any consultation); a consultation not
+    published (a draft) keeps its decisions out of the log. Callers show only public fields (never the
+    moderator or the text)."""
+    where = [_publicly_visible()]
+    if consultation_id is not None:
+        where.append(ModerationDecision.consultation_id == consultation_id)
     total = db.session.scalar(select(func.count()).select_from(ModerationDecision).where(*where)) or 0
     items = list(db.session.scalars(
         select(ModerationDecision).where(*where)
         .order_by(ModerationDecision.decided_at.desc(), ModerationDecision.id.desc())
         .limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _publicly_visible():
+    published = select(Consultation.id).where(Consultation.is_published.is_(True))
+    return or_(ModerationDecision.consultation_id.is_(None), ModerationDecision.consultation_id.in_(published))
 
 
 def monthly_counts(months: int = 12) -> list[tuple[date, dict[str, int]]]:
@@ -392,7 +429,7 @@ def monthly_counts(months: int = 12) -> list[tuple[date, dict[str, int]]]:
     counts: dict[date, Counter] = {}
     for decided_at, action in db.session.execute(
             select(ModerationDecision.decided_at, ModerationDecision.action)
-            .where(ModerationDecision.decided_at >= since)):
+            .where(ModerationDecision.decided_at >= since, _publicly_visible())):
         counts.setdefault(decided_at.date().replace(day=1), Counter())[ModerationAction(action).value] += 1
     return [(month, dict(counts[month])) for month in sorted(counts, reverse=True)]
 

@@ -1,5 +1,8 @@
-"""What can be reported and moderated (a proposal, a comment, a question from the room), behind one interface:
-its consultation, its author, whether others see it, and how to hide and restore it."""
+"""What can be reported and moderated (a proposal, a comment, a question from the room, a person's account),
+behind one interface: its consultation, its author, whether others see it, and how to hide and restore it.
+
+An account (`user`) belongs to no consultation (global moderators decide on it), is its own "author" (nobody
+reports or decides on their own account), and is never hidden: the decisions on it are dismiss and block."""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from deliberation.accounts.models import User
 from deliberation.assemblies.models import Question, QuestionState
 from deliberation.core import clock, signals
 from deliberation.core.errors import Invalid, NotFound
@@ -17,7 +22,7 @@ from deliberation.proposals.models import Comment, CommentStatus, Proposal, Prop
 
 MAX_ID = 2**31 - 1
 EXCERPT_LENGTH = 200
-UNKNOWN_TARGET_TYPE = _l("Choose proposal, comment or question.")
+UNKNOWN_TARGET_TYPE = _l("Choose proposal, comment, question or user.")
 
 
 def _excerpt(text: str | None) -> str:
@@ -42,16 +47,39 @@ class Target:
             return self.obj.consultation_id
         if self.type == ReportTargetType.COMMENT:
             return self.obj.proposal.consultation_id
+        if self.type == ReportTargetType.USER:
+            return None
         return self.obj.assembly.consultation_id
 
     @property
     def author_id(self) -> int | None:
-        """Questions from the room are anonymous: nobody is their author for the platform."""
+        """Questions from the room are anonymous: nobody is their author for the platform (see asked_by).
+        An account is its own author."""
+        if self.type == ReportTargetType.USER:
+            return self.obj.id
         return None if self.type == ReportTargetType.QUESTION else self.obj.author_id
 
     @property
     def author(self):
+        if self.type == ReportTargetType.USER:
+            return self.obj
         return None if self.type == ReportTargetType.QUESTION else self.obj.author
+
+    def asked_by(self, user) -> bool:
+        """A question asked from `user`'s account: its participant is the one an account joins as (assemblies
+        requiring sign-in; in an open assembly a question keeps no link to any account)."""
+        if self.type != ReportTargetType.QUESTION or not getattr(user, "is_authenticated", False):
+            return False
+        from deliberation.assemblies.services.participants import account_device_token, find_participant
+
+        participant = find_participant(self.obj.assembly, account_device_token(user, self.obj.assembly))
+        return participant is not None and participant.id == self.obj.participant_id
+
+    def is_own(self, user) -> bool:
+        """`user` wrote it (or it is their account): they neither report it nor decide on it."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return (self.author_id is not None and self.author_id == user.id) or self.asked_by(user)
 
     @property
     def is_reportable(self) -> bool:
@@ -62,10 +90,14 @@ class Target:
             proposal = self.obj.proposal
             return (self.obj.status == CommentStatus.PUBLISHED and proposal.is_public
                     and proposal.consultation.is_published)
+        if self.type == ReportTargetType.USER:
+            return not self.obj.is_deleted
         return self.obj.state in (QuestionState.VISIBLE, QuestionState.ANSWERED, QuestionState.ON_SCREEN)
 
     @property
     def state(self) -> str:
+        if self.type == ReportTargetType.USER:
+            return "blocked" if self.obj.is_blocked else "active"
         return str(self.obj.state if self.type == ReportTargetType.QUESTION else self.obj.status)
 
     @property
@@ -84,6 +116,8 @@ class Target:
             return _excerpt(self.obj.title)
         if self.type == ReportTargetType.COMMENT:
             return _excerpt(self.obj.body)
+        if self.type == ReportTargetType.USER:  # the display name only: never the e-mail or anything else
+            return _excerpt(self.obj.public_name)
         return _excerpt(self.obj.text)
 
     @property
@@ -92,6 +126,8 @@ class Target:
             return f"/proposals/{self.obj.id}"
         if self.type == ReportTargetType.COMMENT:
             return f"/proposals/{self.obj.proposal_id}#comment-{self.obj.id}"
+        if self.type == ReportTargetType.USER:
+            return ""  # no public profile page
         return f"/assemblies/{self.obj.assembly_id}/console"
 
     @property
@@ -148,7 +184,7 @@ class Target:
 
 
 MODELS = {ReportTargetType.PROPOSAL: Proposal, ReportTargetType.COMMENT: Comment,
-          ReportTargetType.QUESTION: Question}
+          ReportTargetType.QUESTION: Question, ReportTargetType.USER: User}
 
 
 def target_type(value) -> ReportTargetType:
@@ -158,11 +194,18 @@ def target_type(value) -> ReportTargetType:
         raise Invalid("validation_error", fields={"target_type": [UNKNOWN_TARGET_TYPE]}) from None
 
 
-def get_target(kind, ident) -> Target:
+def get_target(kind, ident, *, lock: bool = False) -> Target:
+    """The item; `lock`: its row locked until the transaction ends (SELECT … FOR UPDATE on PostgreSQL), read
+    afresh, so that two reports or decisions on it run one after the other."""
     kind = target_type(kind)
     if not isinstance(ident, int) or isinstance(ident, bool) or not 0 < ident <= MAX_ID:
         raise NotFound()
-    obj = db.session.get(MODELS[kind], ident)
+    model = MODELS[kind]
+    if lock:
+        obj = db.session.scalar(select(model).where(model.id == ident).with_for_update(of=model)
+                                .execution_options(populate_existing=True))
+    else:
+        obj = db.session.get(model, ident)
     if obj is None:
         raise NotFound()
     return Target(kind, obj)

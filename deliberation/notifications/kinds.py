@@ -105,6 +105,31 @@ MODERATION_APPEAL_OVERTURNED = register(NotificationKind(
     email_subject=_l("Your appeal about “%(proposal)s”: the decision is overturned"),
 ))
 
+# Officials' responses and follow-up (synthesis.responses, synthesis.follow_ups): `response_type` is a
+# ResponseType value shown as %(response_type)s, `follow_up` a commitment's title, `progress` a percentage.
+OFFICIAL_RESPONSE_PUBLISHED = register(NotificationKind(
+    "official_response_published",
+    message=_l("The elected officials answered “%(proposal)s”: %(response_type)s."),
+    email_subject=_l("The elected officials answered “%(proposal)s”"),
+))
+OFFICIAL_RESPONSE_UPDATED = register(NotificationKind(
+    "official_response_updated",
+    message=_l("The elected officials updated their response to “%(proposal)s”: %(response_type)s."),
+    email_subject=_l("The elected officials updated their response to “%(proposal)s”"),
+))
+FOLLOW_UP_UPDATED = register(NotificationKind(
+    "follow_up_updated",
+    message=_l("The commitment “%(follow_up)s”, taken in answer to “%(proposal)s”, was updated: %(progress)s "
+               "%% done."),
+    email_subject=_l("News of the commitment “%(follow_up)s”"),
+))
+
+SYNTHESIS_PUBLISHED = register(NotificationKind(
+    "synthesis_published",
+    message=_l("The synthesis “%(synthesis)s”, which cites your contribution, is published."),
+    email_subject=_l("A published synthesis cites your contribution: “%(synthesis)s”"),
+))
+
 UNKNOWN_KIND_MESSAGE = _l("You have a new notification.")
 
 
@@ -125,6 +150,13 @@ def present(params: Mapping[str, Any], actor_names: Mapping[int, str] | None = N
         from deliberation.moderation.models import reason_label
 
         shown["reason"] = reason_label(params["reason"]) or "…"
+    if "response_type" in params:
+        from deliberation.synthesis.models import RESPONSE_TYPE_LABELS, ResponseType
+
+        try:
+            shown["response_type"] = RESPONSE_TYPE_LABELS[ResponseType(params["response_type"])]
+        except ValueError:
+            shown["response_type"] = params["response_type"]
     if "status" in params:
         try:
             shown["status"] = PROPOSAL_STATUS_LABELS[ProposalStatus(params["status"])]

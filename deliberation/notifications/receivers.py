@@ -49,8 +49,9 @@ def on_comment_posted(comment: Comment, **_extra) -> None:
 def on_proposal_status_changed(proposal: Proposal, *, old_status: ProposalStatus | str | None = None,
                                actor: User | None = None, decision=None, **_extra) -> None:
     """The author hears of what others did to their proposal, not of their own submission or withdrawal.
-    A moderation decision (`decision`) tells them itself, with its reason (moderation.services)."""
-    if decision is not None:
+    A moderation decision (`decision`) tells them itself, with its reason (moderation.services); so does a
+    sender passing `notified=True` (an official response tells the author and supporters itself)."""
+    if decision is not None or _extra.get("notified"):
         return
     new_status = ProposalStatus(proposal.status)
     old = ProposalStatus(old_status) if old_status else None

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select, update
 
-from deliberation.accounts.models import User
+from deliberation.accounts.models import EMAIL_FREQUENCY_LABELS, EmailFrequency, User
 from deliberation.core import clock
-from deliberation.core.errors import NotFound
+from deliberation.core.errors import Invalid, NotFound, require
 from deliberation.extensions import db
 from deliberation.notifications.kinds import FormattedText, get_kind, message_for, present
 from deliberation.notifications.mail import send_email
@@ -40,6 +42,14 @@ def notify(user: User, kind: str, *, params: dict[str, Any], link: str, email: b
     db.session.flush()
 
     if email and user.email:
+        # The reader's choice (EmailFrequency): at once, in a daily or weekly digest (send_digests), or never.
+        frequency = getattr(user, "email_frequency", None) or EmailFrequency.IMMEDIATELY
+        if frequency == EmailFrequency.NEVER:
+            return notification
+        if frequency in (EmailFrequency.DAILY, EmailFrequency.WEEKLY):
+            notification.in_digest = True
+            db.session.flush()
+            return notification
         names = {actor.id: actor.public_name} if actor is not None else {}
         shown = present(params, names)
         send_email(
@@ -122,3 +132,80 @@ def messages_for(notifications: list[Notification]) -> dict[int, FormattedText]:
         for user in db.session.scalars(select(User).where(User.id.in_(actor_ids))):
             names[user.id] = user.public_name
     return {n.id: message_for(n.kind, n.params or {}, names) for n in notifications}
+
+
+# --- E-mail digests ----------------------------------------------------------------------------------------
+
+# Who each digest run serves. The daily run also clears what was left waiting by people who since chose
+# "each at once" (sent now, gathered) or "no e-mail" (dropped from the e-mail, kept in the app).
+DIGEST_AUDIENCES = {
+    EmailFrequency.DAILY: (EmailFrequency.DAILY, EmailFrequency.IMMEDIATELY, EmailFrequency.NEVER),
+    EmailFrequency.WEEKLY: (EmailFrequency.WEEKLY,),
+}
+
+
+def set_email_frequency(user: User, frequency) -> User:
+    """The person's own choice of how notifications reach them by e-mail."""
+    require(user.is_active, "account_deleted")
+    try:
+        user.email_frequency = EmailFrequency(frequency)
+    except ValueError:
+        raise Invalid("validation_error", fields={"email_frequency": [_l("Not a valid choice.")]}) from None
+    db.session.flush()
+    return user
+
+
+def send_digests(frequency) -> int:
+    """One e-mail per person listing their notifications waiting for the digest, then clear them; the e-mails
+    leave after the commit (send_email). Returns how many e-mails were queued."""
+    frequency = EmailFrequency(frequency)
+    audience = DIGEST_AUDIENCES.get(frequency)
+    if audience is None:
+        raise ValueError("digests are daily or weekly")
+    pending = list(db.session.scalars(
+        select(Notification).join(User, User.id == Notification.user_id)
+        .where(Notification.in_digest.is_(True), User.email_frequency.in_(audience))
+        .order_by(Notification.user_id, Notification.created_at, Notification.id)))
+    by_user: dict[int, list[Notification]] = {}
+    for notification in pending:
+        by_user.setdefault(notification.user_id, []).append(notification)
+    sent = 0
+    base = current_app.config["BASE_URL"].rstrip("/")
+    for user_id, notifications in by_user.items():
+        user = db.session.get(User, user_id)
+        for notification in notifications:
+            notification.in_digest = False
+        if user is None or user.is_deleted or not user.email or user.email_frequency == EmailFrequency.NEVER:
+            continue
+        messages = messages_for(notifications)
+        items = [{"message": messages[n.id], "url": base + n.link} for n in notifications]
+        send_email(
+            user.email,
+            _digest_subject(len(items)),
+            "notifications/digest",
+            locale=_locale_of(user),
+            recipient=user,
+            items=items,
+            frequency=EMAIL_FREQUENCY_LABELS[user.email_frequency],
+            notifications_url=base + "/notifications/",
+            account_url=base + "/account",
+            site_name=current_app.config["SITE_NAME"],
+        )
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+class _DigestSubject:
+    """Rendered by send_email in the recipient's language."""
+
+    def __init__(self, count: int):
+        self.count = count
+
+    def __str__(self) -> str:
+        return ngettext("%(num)d new notification on %(site)s", "%(num)d new notifications on %(site)s",
+                        self.count, site=current_app.config["SITE_NAME"])
+
+
+def _digest_subject(count: int) -> _DigestSubject:
+    return _DigestSubject(count)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import has_request_context
 from flask_login import current_user
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, fields, post_dump, pre_dump, validate
 
 from deliberation.proposals import policies
 from deliberation.proposals.models import (
@@ -48,6 +48,10 @@ class PrioritySchema(Schema):
     title = fields.String()
 
 
+_PREFETCHED_RESPONSE = "_prefetched_official_response"
+_MISSING = object()
+
+
 class ProposalSchema(Schema):
     id = fields.Integer()
     consultation_id = fields.Integer()
@@ -64,7 +68,9 @@ class ProposalSchema(Schema):
     on_behalf_of = fields.String(allow_none=True, metadata={"description": "the resident's chosen name"})
     area = fields.Nested(AreaSchema, allow_none=True)
     priority = fields.Nested(PrioritySchema, allow_none=True)
-    official_response = fields.Constant(None, metadata={"description": "the officials' response (later)"})
+    official_response = fields.Method("_official_response", allow_none=True, metadata={
+        "description": "the elected officials' public response ({proposal_id, type, type_label, justification, "
+                       "justification_html, referred_to, council_decision, publish_at, public}), or null"})
     moderation_reason = fields.Method("_moderation_reason", allow_none=True, metadata={
         "description": "when hidden: the public reason (a ReportReason, or automatic: hidden pending moderation "
                        "after several reports); the decision itself is in GET /api/v1/moderation/log"})
@@ -74,6 +80,40 @@ class ProposalSchema(Schema):
     updated_at = fields.DateTime()
     published_at = fields.DateTime(allow_none=True)
     withdrawn_at = fields.DateTime(allow_none=True)
+
+    @pre_dump(pass_collection=True)
+    def _prefetch_official_responses(self, data, many, **kwargs):
+        """A list loads the public responses of its proposals in one query, not one per proposal."""
+        if not many:
+            return data
+        proposals = list(data)
+        from sqlalchemy import select
+        from sqlalchemy.orm import selectinload
+
+        from deliberation.core import clock
+        from deliberation.extensions import db
+        from deliberation.synthesis.models import OfficialResponse
+
+        ids = [proposal.id for proposal in proposals if proposal.is_public]
+        found = {}
+        if ids:
+            found = {response.proposal_id: response for response in db.session.scalars(
+                select(OfficialResponse).where(OfficialResponse.proposal_id.in_(ids),
+                                               OfficialResponse.publish_at <= clock.now())
+                .options(selectinload(OfficialResponse.council_decision)))}
+        for proposal in proposals:
+            vars(proposal)[_PREFETCHED_RESPONSE] = found.get(proposal.id)
+        return proposals
+
+    def _official_response(self, proposal):
+        prefetched = vars(proposal).pop(_PREFETCHED_RESPONSE, _MISSING)
+        if not proposal.is_public:
+            return None
+        from deliberation.synthesis.response_schemas import OfficialResponseSchema
+        from deliberation.synthesis.responses import get_public_response
+
+        response = get_public_response(proposal) if prefetched is _MISSING else prefetched
+        return OfficialResponseSchema().dump(response) if response is not None else None
 
     def _hide_decision(self, proposal):
         if proposal.status != ProposalStatus.HIDDEN:
@@ -95,7 +135,7 @@ class ProposalSchema(Schema):
 
 
 class ProposalPageSchema(Schema):
-    items = fields.List(fields.Nested(ProposalSchema))
+    items = fields.Nested(ProposalSchema, many=True)
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()

@@ -27,6 +27,7 @@ from deliberation.extensions import db
 from deliberation.moderation import charter
 from deliberation.proposals.models import Comment, CommentStance, Proposal, ProposalKind, ProposalStatus, Support
 from deliberation.seed import data
+from deliberation.seed.synthesis import seed_synthesis
 from deliberation.territories.models import CityContract, Organisation, OrganisationKind, Priority, PriorityArea
 
 
@@ -115,6 +116,7 @@ def seed_demo() -> dict[str, int]:
 
     _seed_assembly(consultation, role_users["facilitator"], rng)
     charter.seed_charter(data.CHARTER)
+    seed_synthesis(consultation, role_users["moderator"], role_users["official"])
     audit.record(admin, "demo_seeded", consultation, proposals=counts["proposals"])
     return counts
 

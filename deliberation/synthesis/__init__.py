@@ -3,11 +3,15 @@ responses, and the follow-up of commitments. See ../shared/ARCHITECTURE.md for t
 
 from flask import Flask
 
-from deliberation.synthesis import models  # noqa: F401 - models register their tables
+# models register their tables; each *_views module adds its routes to bp when imported
+from deliberation.synthesis import (  # noqa: F401
+    follow_up_views,
+    models,
+    response_views,
+    synthesis_views,
+    trace_views,
+)
 from deliberation.synthesis.blueprint import bp
-
-# Each *_views module adds its routes to bp when imported: one line per module below, e.g.
-# from deliberation.synthesis import xyz_views  # noqa: F401, E402
 
 
 def init_app(app: Flask) -> None:

@@ -15,7 +15,14 @@
       var select = form.querySelector("select");
       return ["attach_question", {question_id: Number(m[1]), agenda_item_id: select && select.value ? Number(select.value) : null}];
     }],
-    [/\/questions\/(\d+)\/(\w+)$/, function (m) { return ["moderate_question", {question_id: Number(m[1]), action: m[2]}]; }],
+    [/\/questions\/(\d+)\/(\w+)$/, function (m, form) {
+      // Hide: the public reason and note of the moderation decision (restore and the others send none).
+      var data = {question_id: Number(m[1]), action: m[2]};
+      var reason = form.querySelector("select[name='reason']"), note = form.querySelector("input[name='note']");
+      if (reason && reason.value) { data.reason = reason.value; }
+      if (note && note.value.trim()) { data.note = note.value.trim(); }
+      return ["moderate_question", data];
+    }],
     [/\/questions\/moderation$/, function (m, form) {
       var checked = form.querySelector("input[name$='mode']:checked");
       return ["set_question_moderation", {mode: checked ? checked.value : ""}];
@@ -99,6 +106,37 @@
       }
     });
 
+    // Hide: a form with the public reason (off topic by default) and an optional public note, as the page draws it.
+    function hideForm(question, detail) {
+      var form = postButton(base + "/questions/" + question.id + "/hide", R.actions.hide, detail);
+      form.className = "inline-form hide-form";
+      var button = form.querySelector("button");
+      var reasonId = "question-" + question.id + "-reason", noteId = "question-" + question.id + "-note";
+      var label = document.createElement("label");
+      label.htmlFor = reasonId;
+      label.textContent = R.hide_reason;
+      var select = document.createElement("select");
+      select.id = reasonId;
+      select.name = "reason";
+      (R.report_reason_values || []).forEach(function (value, index) {
+        var option = document.createElement("option");
+        option.value = value;
+        option.textContent = (R.report_reasons || [])[index] || value;
+        option.selected = value === R.hide_default_reason;
+        select.appendChild(option);
+      });
+      var noteLabel = document.createElement("label");
+      noteLabel.htmlFor = noteId;
+      noteLabel.textContent = R.hide_note;
+      var note = document.createElement("input");
+      note.type = "text";
+      note.id = noteId;
+      note.name = "note";
+      note.maxLength = 500;
+      [label, select, noteLabel, note].forEach(function (node) { form.insertBefore(node, button); });
+      return form;
+    }
+
     var agenda = [];
     try { agenda = JSON.parse(questionList.getAttribute("data-agenda") || "[]"); } catch (error) { agenda = []; }
 
@@ -153,7 +191,8 @@
         actions.className = "actions";
         var detail = "– " + (question.text.length > 60 ? question.text.slice(0, 57) + "..." : question.text);
         (R.transitions[question.state] || []).forEach(function (action) {
-          actions.appendChild(postButton(base + "/questions/" + question.id + "/" + action, R.actions[action], detail));
+          actions.appendChild(action === "hide" ? hideForm(question, detail)
+            : postButton(base + "/questions/" + question.id + "/" + action, R.actions[action], detail));
         });
         [text, meta, actions].forEach(function (node) { li.appendChild(node); });
         if (agenda.length) { li.appendChild(attachForm(question, detail)); }

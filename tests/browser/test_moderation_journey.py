@@ -53,11 +53,12 @@ def test_report_hide_contest_and_another_moderator_decides(page, live_server, ma
 
     # A resident reports it.
     sign_in(page, "signalement.moderation@example.org", PASSWORD, path)
-    page.locator("details.report > summary").first.click()
-    page.get_by_label("Motif").select_option(label="Injurieux, diffamatoire")
-    page.get_by_label("Précisions (facultatif)").fill("Accusation contre un voisin reconnaissable.")
+    report = page.locator("details.report").first  # the contribution's; « Signaler ce compte » comes after
+    report.locator("summary").click()
+    report.get_by_label("Motif").select_option(label="Injurieux, diffamatoire")
+    report.get_by_label("Précisions (facultatif)").fill("Accusation contre un voisin reconnaissable.")
     check(page)
-    send(page, "Envoyer le signalement")
+    send(page, report.get_by_role("button", name="Envoyer le signalement"))
     expect(page.locator(".flashes")).to_contain_text("Votre signalement a été transmis")
     page.context.clear_cookies()
 

@@ -69,6 +69,21 @@ def test_queue_matrix(client, proposal, consultation, reporter, moderator):
     assert filtered["items"] == []
 
 
+def test_the_queue_is_a_list_page_like_every_list_of_the_api(client, consultation, moderator):
+    from tests.factories import ProposalFactory
+
+    proposals = [ProposalFactory(consultation=consultation) for _ in range(3)]
+    for proposal in proposals:
+        _report(client, UserFactory(), proposal)
+    first = client.get("/api/v1/moderation/queue?per_page=2", headers=bearer(moderator)).get_json()
+    second = client.get("/api/v1/moderation/queue?per_page=2&page=2", headers=bearer(moderator)).get_json()
+    assert (first["page"], first["per_page"], first["total"], len(first["items"])) == (1, 2, 3, 2)
+    assert (second["page"], second["total"], len(second["items"])) == (2, 3, 1)
+    seen = {item["target_id"] for item in first["items"] + second["items"]}
+    assert seen == {proposal.id for proposal in proposals}
+    _error(client.get("/api/v1/moderation/queue?per_page=500", headers=bearer(moderator)), 422, "validation_error")
+
+
 def test_decision_matrix(client, proposal, consultation, author, reporter, moderator):
     _report(client, reporter, proposal)
     reporter.roles.append(RoleAssignment(role=UserRole.MODERATOR))

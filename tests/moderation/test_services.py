@@ -197,8 +197,9 @@ def test_pre_moderation(consultation, author, moderator):
     assert proposal.status == ProposalStatus.PENDING_MODERATION and proposal.published_at is None
     assert proposal_services.list_proposals(consultation).total == 0
     assert [p.id for p in proposal_services.list_my_proposals(author).items] == [proposal.id]
+    # Others may not even see a proposal awaiting moderation: reporting it is 404, as its page is.
     assert _refused(lambda: services.report_content(UserFactory(), "proposal", proposal.id,
-                                                    reason="spam")).code == "not_reportable"
+                                                    reason="spam")).code == "not_found"
     [item] = services.list_queue(moderator)
     assert item.target.id == proposal.id and item.target.is_pending and item.reporters == 0
 

@@ -40,10 +40,12 @@ def test_the_report_form_shows_to_residents_not_to_the_author_nor_anonymous(clie
     assert REPORT_ACTION not in _text(client.get(path))
     sign_in(client, author)
     page = _text(client.get(path))
-    assert page.count(REPORT_ACTION) == 1  # the comment, not their own proposal
+    # The comment and its author's account (« Signaler ce compte »), not their own proposal nor account.
+    assert page.count(REPORT_ACTION) == 2 and page.count('name="target_type" value="user"') == 1
     sign_in(client, UserFactory())
     page = _text(client.get(path))
-    assert page.count(REPORT_ACTION) == 2 and "Signaler" in page
+    assert page.count(REPORT_ACTION) == 4 and "Signaler" in page  # the proposal, the comment, both authors
+    assert page.count('name="target_type" value="user"') == 2
     assert f'name="next" value="{path}#comment-{comment.id}"' in page
 
 

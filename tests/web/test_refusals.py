@@ -79,11 +79,33 @@ MODERATOR_ONLY = [
     ("GET", "/moderation/accounts"),
     ("GET", "/moderation/dashboard"),
     ("POST", "/moderation/appeals/1/decision"),
+    # syntheses (synthesis.synthesis_views): moderators and facilitators; {synthesis} is not published yet
+    ("POST", "/consultations/{consultation}/syntheses"),
+    ("GET", "/syntheses/{synthesis}"),
+    ("GET", "/syntheses/{synthesis}/edit"),
+    ("POST", "/syntheses/{synthesis}/edit"),
+    ("POST", "/syntheses/{synthesis}/comments"),
+    ("POST", "/syntheses/{synthesis}/transitions"),
+    ("GET", "/syntheses/{synthesis}/versions"),
+    ("GET", "/syntheses/{synthesis}/diff"),
+]
+OFFICIAL_ONLY = [
+    ("GET", "/consultations/{consultation}/responses"),
+    ("GET", "/proposals/{proposal}/response"),
+    ("POST", "/proposals/{proposal}/response"),
+    ("GET", "/syntheses/{synthesis}/sections/{section}/response"),
+    ("POST", "/syntheses/{synthesis}/sections/{section}/response"),
+    ("GET", "/consultations/{consultation}/follow-ups/new"),
+    ("POST", "/consultations/{consultation}/follow-ups/new"),
+    ("GET", "/follow-ups/{follow_up}/edit"),
+    ("POST", "/follow-ups/{follow_up}/edit"),
+    ("POST", "/follow-ups/{follow_up}/updates"),
 ]
 SIGNED_IN_ONLY = [
     ("GET", "/account"),
     ("GET", "/account/data.json"),
     ("POST", "/account/profile"),
+    ("POST", "/account/notifications"),
     ("POST", "/account/password"),
     ("POST", "/account/tokens"),
     ("POST", "/account/delete"),
@@ -118,8 +140,21 @@ def world(db_session):
         "proposal": ProposalFactory(consultation=consultation).id,
         "question": assembly_services.ask_question(ParticipantFactory(assembly=assembly), "Une question ?").id,
     }
+    ids.update(_response_targets(consultation))
     commit_setup()
     return ids
+
+
+def _response_targets(consultation) -> dict:
+    """A synthesis section sent to the officials and a follow-up (synthesis.responses, synthesis.follow_ups)."""
+    from deliberation.synthesis.models import FollowUp, SynthesisStatus
+    from tests.synthesis.response_world import make_section
+
+    section = make_section(consultation, SynthesisStatus.SENT_TO_OFFICIALS)
+    follow_up = FollowUp(consultation_id=consultation.id, title="Bancs", owner="Voirie")
+    db.session.add(follow_up)
+    db.session.flush()
+    return {"synthesis": section.synthesis_id, "section": section.id, "follow_up": follow_up.id}
 
 
 def _call(client, method: str, path: str):
@@ -133,14 +168,15 @@ def _audit_count() -> int:
     return db.session.scalar(select(func.count(AuditEntry.id)))
 
 
-@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY + MODERATOR_ONLY + SIGNED_IN_ONLY)
+@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY + MODERATOR_ONLY + OFFICIAL_ONLY
+                         + SIGNED_IN_ONLY)
 def test_anonymous_visitors_are_sent_to_sign_in(client, world, method, template):
     response = _call(client, method, template.format(**world))
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY + MODERATOR_ONLY)
+@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + FACILITATOR_ONLY + MODERATOR_ONLY + OFFICIAL_ONLY)
 def test_residents_are_refused_and_nothing_changes(client, world, method, template):
     sign_in(client, UserFactory())
     before = _audit_count()

@@ -108,7 +108,10 @@ def _connect(auth: dict, role: str, code: str) -> None:
             raise _refuse(error.code, error.message) from None
     remember({"assembly_id": assembly.id, "role": role, "join_code": assembly.join_code,
               "participant_id": participant.id if participant is not None else None,
-              "user_id": user.id if (user is not None and role == CONSOLE) else None})
+              "user_id": user.id if (user is not None and role == CONSOLE) else None,
+              # A phone joined signed in (session cookie or API token): the account it acts for (reports,
+              # refusals of a blocked account), read afresh by identity.account_of at each event.
+              "account_id": user.id if (user is not None and role == PARTICIPANT) else None})
     join_room(tallies.rooms(assembly.id)[role])
     if role == PARTICIPANT:
         connected = tallies.change_attendance(assembly.id, +1)

@@ -1,6 +1,7 @@
 """Who a `/live` socket is. `connect` stores it in the socket's Socket.IO session (flask.session, managed per
-socket by Flask-SocketIO): {"assembly_id", "role", "join_code", "participant_id", "user_id"}. Every event
-reads it from there, never from its payload.
+socket by Flask-SocketIO): {"assembly_id", "role", "join_code", "participant_id", "user_id", "account_id"}
+(`account_id`: the account a phone joined with, if signed in). Every event reads it from there, never from its
+payload.
 """
 
 from __future__ import annotations
@@ -44,3 +45,11 @@ def console_user_of(live: dict) -> User:
     if user is None or not user.is_active:
         raise Forbidden("forbidden")
     return user
+
+
+def account_of(live: dict) -> User | None:
+    """The account a phone joined with (session cookie or API token at connect), still active; None for an
+    anonymous phone (or a socket connected before `account_id` existed)."""
+    account_id = live.get("account_id")
+    user = db.session.get(User, account_id) if account_id else None
+    return user if user is not None and user.is_active else None

@@ -3,7 +3,8 @@ socket is (its session, never the payload), one service call, an ack; the servic
 
 Phones: ask_question {text}, upvote_question {question_id}, raise_hand {name?}, lower_hand,
 report_question {question_id, reason, details?} (a signed-in phone; the moderation report service).
-Console: moderate_question {question_id, action}, attach_question {question_id, agenda_item_id},
+Console: moderate_question {question_id, action, reason?, note?} (hide and restore are moderation decisions;
+reason defaults to off_topic when hiding), attach_question {question_id, agenda_item_id},
 set_question_moderation {mode}, call_speaker {request_id?, seconds?}, finish_speaker,
 start_timer {seconds, label?}, pause_timer, resume_timer, stop_timer.
 """
@@ -15,7 +16,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from deliberation.assemblies import policies, services
-from deliberation.assemblies.live.identity import console_user_of, current_socket, participant_of
+from deliberation.assemblies.live.identity import account_of, console_user_of, current_socket, participant_of
 from deliberation.assemblies.live.room_broadcast import CONSOLE, PARTICIPANT, question_object, speaker_object
 from deliberation.assemblies.live.tallies import NAMESPACE
 from deliberation.assemblies.models import Assembly, QuestionModeration
@@ -24,6 +25,7 @@ from deliberation.assemblies.services.questions import QUESTION_ACTIONS
 from deliberation.core.errors import Forbidden, NotFound, Unauthenticated
 from deliberation.core.realtime import socket_event
 from deliberation.extensions import db, socketio
+from deliberation.moderation.models import NOTE_MAX_LENGTH, ReportReason
 
 # Generous bounds: the services give the precise, translated refusals (too long, empty…).
 TEXT_LIMIT = 5000
@@ -39,6 +41,10 @@ class QuestionRefSchema(Schema):
 
 class ModerateQuestionSchema(QuestionRefSchema):
     action = fields.String(required=True, validate=validate.OneOf(sorted(QUESTION_ACTIONS)))
+    # Hide and restore: the public reason (a ReportReason; off_topic when absent) and an optional public note.
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.OneOf([reason.value for reason in ReportReason]))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=NOTE_MAX_LENGTH))
 
 
 class AttachQuestionSchema(QuestionRefSchema):
@@ -100,7 +106,7 @@ def _console() -> tuple[Assembly, object]:
 def ask_question(data: dict) -> dict:
     """Acked with the question as its author sees it: `pending` under pre-moderation."""
     participant = _phone()
-    question = services.ask_question(participant, data["text"])
+    question = services.ask_question(participant, data["text"], user=account_of(current_socket()))
     return {"ok": True, "question": {**question_object(question, PARTICIPANT), "mine": True, "upvoted": False}}
 
 
@@ -129,7 +135,11 @@ def report_question(data: dict) -> dict:
 
 
 def _signed_in_user():
-    """The account of the phone's session cookie (read afresh: `g` may hold another event's user in tests)."""
+    """The account the phone joined with (session cookie or API token at connect), else the account of its
+    session cookie (read afresh: `g` may hold another event's user in tests)."""
+    account = account_of(current_socket())
+    if account is not None:
+        return account
     g.pop("_login_user", None)
     if not current_user.is_authenticated:
         raise Unauthenticated()
@@ -154,7 +164,7 @@ def lower_hand(_data=None) -> dict:
 def moderate_question(data: dict) -> dict:
     assembly, actor = _console()
     question = services.get_question(data["question_id"], assembly)
-    changed = services.moderate_question(question, actor, data["action"])
+    changed = services.moderate_question(question, actor, data["action"], reason=data["reason"], note=data["note"])
     return {"ok": True, "changed": changed, "question": question_object(question, CONSOLE)}
 
 

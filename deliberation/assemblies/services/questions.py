@@ -28,7 +28,7 @@ from deliberation.assemblies.models import (
 )
 from deliberation.assemblies.services.common import require_not_ended
 from deliberation.core import audit, clock
-from deliberation.core.errors import Conflict, Invalid, NotFound, RateLimited, require
+from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, require
 from deliberation.core.transaction import in_unit_of_work
 from deliberation.extensions import db
 
@@ -95,10 +95,15 @@ def _aware(moment):
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def ask_question(participant: Participant, text: str) -> Question:
+def ask_question(participant: Participant, text: str, *, user=None) -> Question:
     """A participant's question: trimmed, 1–280 characters, one per participant every 20 s (configurable),
-    visible at once under post-moderation, pending under pre-moderation."""
+    visible at once under post-moderation, pending under pre-moderation. `user`: the account the phone is
+    signed in with, if any: a blocked account asks nothing (403 account_blocked)."""
     assembly = participant.assembly
+    if user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_blocked", False):
+        from deliberation.accounts.messages import ACCOUNT_BLOCKED
+
+        raise Forbidden("account_blocked", ACCOUNT_BLOCKED)
     require_not_ended(assembly)
     text = clean_question_text(text)
     _require_interval(participant)
@@ -137,10 +142,19 @@ def upvote_question(question: Question, participant: Participant) -> bool:
     return True
 
 
-def moderate_question(question: Question, actor, action: str) -> bool:
+#: The console's decisions taken through the moderation service (a decision of the public moderation log).
+MODERATION_DECISIONS = ("hide", "restore")
+
+
+def moderate_question(question: Question, actor, action: str, *, reason=None, note=None) -> bool:
     """A facilitator's decision (accept, hide, restore, answer, show, unshow), audited. Putting a question on the
     screen takes the one shown until then back to visible. Returns False when the question is already in the
-    state the action leads to (nothing changes), raises 409 when the action does not apply to its state."""
+    state the action leads to (nothing changes), raises 409 when the action does not apply to its state.
+
+    Hide and restore are moderation decisions (moderation.services.decide_on_question): in the public log with
+    `reason` (a ReportReason, off_topic by default when hiding) and an optional public `note`, under the
+    moderation rules (never on a question one asked or reported), the phones and the screen told after the
+    commit as for any other change."""
     assembly = question.assembly
     require(policies.can_moderate_questions(actor, assembly), "forbidden")
     if action not in QUESTION_ACTIONS:
@@ -152,6 +166,13 @@ def moderate_question(question: Question, actor, action: str) -> bool:
         raise room_error(Conflict, "question_transition_not_allowed")
     require_not_ended(assembly)
     previous = question.state
+    if action in MODERATION_DECISIONS:
+        from deliberation.moderation import services as moderation
+
+        decision = moderation.decide_on_question(actor, question, action, reason=reason, note=note)
+        audit.record(actor, audit_action, question, assembly_id=assembly.id, previous=previous.value,
+                     state=question.state.value, decision_id=decision.id)
+        return True
     if target == QuestionState.ON_SCREEN:
         shown = db.session.scalars(select(Question).where(Question.assembly_id == assembly.id,
                                                           Question.state == QuestionState.ON_SCREEN)).all()
@@ -169,15 +190,16 @@ def moderate_question(question: Question, actor, action: str) -> bool:
 
 def set_question_hidden_by_moderation(question: Question, hidden: bool,
                                      previous: QuestionState | str | None = None) -> QuestionState:
-    """The moderation module hides a reported question (or restores it to `previous`, never back on the screen);
-    its service checked the moderator's policy and writes the audit entry. Returns the state it left."""
+    """The moderation module hides a reported question (or restores it to `previous`, never back on the screen,
+    and a question hidden while awaiting moderation comes back accepted: restoring it is a decision on it); its
+    service checked the policy and writes the audit entry. Returns the state it left."""
     left = question.state
     if hidden:
         question.state = QuestionState.HIDDEN
     else:
         restored = QuestionState(previous) if previous else QuestionState.VISIBLE
-        question.state = QuestionState.VISIBLE if restored in (QuestionState.HIDDEN, QuestionState.ON_SCREEN) \
-            else restored
+        question.state = QuestionState.VISIBLE if restored in (
+            QuestionState.HIDDEN, QuestionState.ON_SCREEN, QuestionState.PENDING) else restored
     if question.state != left:
         db.session.flush()
         announce_questions(question.assembly_id)

@@ -1,0 +1,96 @@
+"""What /admin/audit verifies of the audit chain on each visit: only the entries appended since the last entry it
+verified, remembered here (one row: its id, position and entry_hash), rather than the whole chain every time.
+
+The chain is verified from GENESIS the first time, and again whenever the remembered entry no longer sits where
+it was with the same hash (or its own hash no longer holds). `deliberation audit verify` and the exports keep
+checking the whole chain (core.audit.find_chain_break).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from deliberation.core import audit, clock
+from deliberation.core.db import Base
+from deliberation.core.transaction import unit_of_work
+from deliberation.extensions import db
+
+CHECKPOINT_ID = 1
+
+
+class AuditCheckpoint(Base):
+    """One row (id 1): the last audit entry /admin/audit found the chain to hold up to."""
+
+    __tablename__ = "audit_verified_checkpoint"
+    __table_args__ = (CheckConstraint(f"id = {CHECKPOINT_ID}", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    entry_id: Mapped[int]
+    position: Mapped[int]
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+def _recomputes(row) -> bool:
+    try:
+        return audit.entry_hash(row.previous_hash, row.position, row.at, row.actor_id, row.action, row.target_type,
+                                row.target_id, row.details) == row.entry_hash
+    except (TypeError, ValueError):
+        return False
+
+
+def _start() -> tuple[int, str]:
+    """(first position to verify, the hash it must chain to): after the checkpoint when it still holds."""
+    checkpoint = db.session.get(AuditCheckpoint, CHECKPOINT_ID)
+    if checkpoint is None:
+        return 0, audit.GENESIS
+    row = db.session.execute(select(*audit.CHAIN_COLUMNS)
+                             .where(audit.AuditEntry.position == checkpoint.position)).one_or_none()
+    if row is None or row.id != checkpoint.entry_id or row.entry_hash != checkpoint.entry_hash \
+            or not _recomputes(row):
+        return 0, audit.GENESIS
+    return checkpoint.position + 1, checkpoint.entry_hash
+
+
+def find_new_break(batch_size: int = 500) -> audit.ChainBreak | None:
+    """core.audit.find_chain_break over the entries appended since the checkpoint (all of them the first time);
+    when they hold, the checkpoint moves to the last one (in its own transaction)."""
+    expected_position, expected_previous = _start()
+    last_id = None
+    query = (select(*audit.CHAIN_COLUMNS).where(audit.AuditEntry.position >= expected_position)
+             .order_by(audit.AuditEntry.position).execution_options(yield_per=batch_size))
+    result = db.session.execute(query)
+    try:
+        for row in result:
+            if row.position != expected_position:
+                return audit.ChainBreak(expected_position, "missing")
+            if row.previous_hash != expected_previous:
+                return audit.ChainBreak(row.position, "previous_hash", row.id)
+            if not _recomputes(row):
+                return audit.ChainBreak(row.position, "entry_hash", row.id)
+            expected_position, expected_previous, last_id = expected_position + 1, row.entry_hash, row.id
+    finally:
+        result.close()
+    if audit.chain_head() != (expected_position, expected_previous):
+        return audit.ChainBreak(expected_position, "head")
+    if last_id is not None:
+        _remember(last_id, expected_position - 1, expected_previous)
+    return None
+
+
+def _remember(entry_id: int, position: int, entry_hash: str) -> None:
+    try:
+        with unit_of_work():
+            checkpoint = db.session.get(AuditCheckpoint, CHECKPOINT_ID, with_for_update=True)
+            if checkpoint is None:
+                db.session.add(AuditCheckpoint(id=CHECKPOINT_ID, entry_id=entry_id, position=position,
+                                               entry_hash=entry_hash, verified_at=clock.now()))
+            elif checkpoint.position < position or checkpoint.entry_id != entry_id:
+                checkpoint.entry_id, checkpoint.position, checkpoint.entry_hash = entry_id, position, entry_hash
+                checkpoint.verified_at = clock.now()
+    except IntegrityError:  # another administrator's visit wrote it first: theirs will do
+        pass

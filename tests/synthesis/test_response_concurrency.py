@@ -1,0 +1,94 @@
+"""Two officials answering the same proposal at the same moment, committed for real: one response row (the
+unique constraint), the last answer kept, nobody fails (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.exc import OperationalError
+
+from deliberation.accounts.models import User
+from deliberation.core import audit
+from deliberation.core.transaction import unit_of_work
+from deliberation.extensions import db
+from deliberation.proposals.models import Proposal
+from deliberation.synthesis import responses
+from deliberation.synthesis.models import OfficialResponse
+from tests.factories import ConsultationFactory, ProposalFactory, UserFactory
+
+OFFICIALS = 4
+
+
+@pytest.fixture
+def committed_world(app):
+    with app.app_context():
+        start, last_hash = audit.chain_head()
+        consultation = ConsultationFactory()
+        proposal = ProposalFactory(consultation=consultation)
+        officials = [UserFactory(roles=[("official", consultation)]) for _ in range(OFFICIALS)]
+        db.session.commit()
+        world = {"consultation": consultation.id, "proposal": proposal.id, "officials": [o.id for o in officials],
+                 "users": [o.id for o in officials] + [proposal.author_id]}
+        db.session.remove()
+    yield world
+    with app.app_context():
+        for statement in (
+            "DELETE FROM notifications WHERE user_id IN :users",
+            "DELETE FROM official_responses WHERE proposal_id = :proposal",
+            "DELETE FROM proposals WHERE consultation_id = :consultation",
+            "DELETE FROM consultations WHERE id = :consultation",
+            "DELETE FROM role_assignments WHERE user_id IN :users",
+            "DELETE FROM users WHERE id IN :users",
+            "DELETE FROM audit_entries WHERE position >= :start",
+        ):
+            query = text(statement)
+            if ":users" in statement:
+                query = query.bindparams(bindparam("users", expanding=True))
+            db.session.execute(query, {"users": world["users"], "consultation": world["consultation"],
+                                       "proposal": world["proposal"], "start": start})
+        db.session.execute(text("UPDATE audit_chain_head SET length = :length, last_hash = :hash"),
+                           {"length": start, "hash": last_hash})
+        db.session.commit()
+        db.session.remove()
+
+
+def test_simultaneous_answers_leave_one_response(app, committed_world, mail_outbox):
+    barrier, errors = threading.Barrier(OFFICIALS), []
+
+    def run(official_id: int, justification: str) -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                for _attempt in range(30):  # SQLite: one writer at a time; retry a locked database
+                    try:
+                        with unit_of_work():
+                            responses.answer_proposal(db.session.get(Proposal, committed_world["proposal"]),
+                                                      db.session.get(User, official_id), type="not_accepted",
+                                                      justification=justification)
+                        break
+                    except OperationalError as error:
+                        db.session.rollback()
+                        if "locked" not in str(error.orig):
+                            raise
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(official_id, f"Réponse {n}"))
+               for n, official_id in enumerate(committed_world["officials"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors, errors
+    with app.app_context():
+        rows = db.session.scalars(select(OfficialResponse).where(
+            OfficialResponse.proposal_id == committed_world["proposal"])).all()
+        assert len(rows) == 1
+        assert rows[0].justification.startswith("Réponse ")
+        db.session.remove()
+    # The author is told once of the first answer, then of each replacement.
+    assert len(mail_outbox) == OFFICIALS
