@@ -165,7 +165,9 @@ def send_digests(frequency) -> int:
     pending = list(db.session.scalars(
         select(Notification).join(User, User.id == Notification.user_id)
         .where(Notification.in_digest.is_(True), User.email_frequency.in_(audience))
-        .order_by(Notification.user_id, Notification.created_at, Notification.id)))
+        .order_by(Notification.user_id, Notification.created_at, Notification.id)
+        # Two runs at once (a cron overlapping a manual run) never send the same notifications twice.
+        .with_for_update(of=Notification, skip_locked=True)))
     by_user: dict[int, list[Notification]] = {}
     for notification in pending:
         by_user.setdefault(notification.user_id, []).append(notification)
