@@ -31,7 +31,7 @@ FIGURE_LABELS = {
     "assemblies": _l("assemblies"),
     "polls": _l("votes held"),
     "syntheses": _l("published syntheses"),
-    "responses": _l("responses of the elected officials"),
+    "responses": _l("proposals answered"),
     "follow_ups": _l("commitments followed up"),
 }
 
@@ -94,7 +94,9 @@ def _figures(consultation: Consultation) -> dict[str, int]:
 def build_restitution(consultation: Consultation, *, now: datetime | None = None) -> Restitution:
     now = now or clock.now()
     syntheses = published_syntheses(consultation, now)
-    responses, total = count_responses(public_responses(consultation, now))
+    # What residents ask is what became of each proposal: the answers to a synthesis's sections are read with it.
+    responses, total = count_responses(
+        [response for response in public_responses(consultation, now) if response.proposal_id is not None])
     follow_ups = consultation_follow_ups(consultation)
     restitution = Restitution(consultation, now, syntheses, responses, total, follow_ups)
     restitution.figures = {**_figures(consultation), "syntheses": len(syntheses), "responses": total,

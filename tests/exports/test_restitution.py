@@ -39,6 +39,19 @@ def test_what_was_said_decided_and_done(app, world):
     assert restitution.figures["polls"] == 2 and restitution.figures["assemblies"] == 1
 
 
+def test_what_was_decided_counts_the_answered_proposals_not_the_sections(app, world):
+    from deliberation.extensions import db
+    from deliberation.synthesis.models import OfficialResponse, SynthesisSection
+
+    section = db.session.query(SynthesisSection).filter_by(synthesis_id=world.synthesis.id).one()
+    db.session.add(OfficialResponse(section_id=section.id, type=ResponseType.UNDER_STUDY, publish_at=NOW))
+    db.session.flush()
+    with app.test_request_context():
+        restitution = build_restitution(world.consultation, now=NOW)
+    counts = {row.type: row.count for row in restitution.responses}
+    assert counts[ResponseType.UNDER_STUDY] == 0 and restitution.responses_total == 1
+
+
 def test_the_page_shows_the_three_parts_with_an_accessible_chart(client, world):
     with clock.frozen_at(NOW):
         response = client.get(f"/consultations/{world.consultation.id}/restitution")
