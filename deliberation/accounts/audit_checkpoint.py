@@ -4,10 +4,16 @@ verified, remembered here (one row: its id, position and entry_hash), rather tha
 The chain is verified from GENESIS the first time, and again whenever the remembered entry no longer sits where
 it was with the same hash (or its own hash no longer holds). `deliberation audit verify` and the exports keep
 checking the whole chain (core.audit.find_chain_break).
+
+What this cannot see: an entry before the checkpoint edited afterwards (it is not read again), so the page says
+what it checked (PageCheck.trusted_up_to) rather than « intact ». What it can see: the remembered entry itself
+changed, replaced or gone (entries are append-only), reported as altered even when the chain was rewritten
+consistently from there (a full check alone would then find nothing).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, String, select
@@ -43,23 +49,50 @@ def _recomputes(row) -> bool:
         return False
 
 
-def _start() -> tuple[int, str]:
-    """(first position to verify, the hash it must chain to): after the checkpoint when it still holds."""
+@dataclass
+class PageCheck:
+    """What a visit of /admin/audit verified: `broken`, the first break found (None when none); `trusted_up_to`, the
+    last position NOT read again this time (verified at `trusted_since`), None when the whole chain was read."""
+
+    broken: audit.ChainBreak | None
+    trusted_up_to: int | None = None
+    trusted_since: datetime | None = None
+
+
+def _start() -> tuple[int, str, AuditCheckpoint | None, audit.ChainBreak | None]:
+    """(first position to verify, the hash it must chain to, the checkpoint trusted, the break the checkpoint itself
+    shows): after the checkpoint when it still holds; from GENESIS the first time or when the remembered entry is
+    no longer what was verified (then that is a break too: the log is append-only)."""
     checkpoint = db.session.get(AuditCheckpoint, CHECKPOINT_ID)
     if checkpoint is None:
-        return 0, audit.GENESIS
+        return 0, audit.GENESIS, None, None
     row = db.session.execute(select(*audit.CHAIN_COLUMNS)
                              .where(audit.AuditEntry.position == checkpoint.position)).one_or_none()
-    if row is None or row.id != checkpoint.entry_id or row.entry_hash != checkpoint.entry_hash \
-            or not _recomputes(row):
-        return 0, audit.GENESIS
-    return checkpoint.position + 1, checkpoint.entry_hash
+    if row is None:
+        return 0, audit.GENESIS, None, audit.ChainBreak(checkpoint.position, "missing")
+    if row.id != checkpoint.entry_id or row.entry_hash != checkpoint.entry_hash or not _recomputes(row):
+        return 0, audit.GENESIS, None, audit.ChainBreak(checkpoint.position, "entry_hash", row.id)
+    return checkpoint.position + 1, checkpoint.entry_hash, checkpoint, None
 
 
 def find_new_break(batch_size: int = 500) -> audit.ChainBreak | None:
+    return check(batch_size).broken
+
+
+def check(batch_size: int = 500) -> PageCheck:
     """core.audit.find_chain_break over the entries appended since the checkpoint (all of them the first time);
     when they hold, the checkpoint moves to the last one (in its own transaction)."""
-    expected_position, expected_previous = _start()
+    expected_position, expected_previous, checkpoint, stale = _start()
+    found = _scan(expected_position, expected_previous, batch_size)
+    if found is not None or stale is not None:
+        # A full check's first break, else the remembered entry that changed; the checkpoint stays where it was.
+        return PageCheck(found[0] if found is not None else stale)
+    trusted = (checkpoint.position, checkpoint.verified_at) if checkpoint is not None else (None, None)
+    return PageCheck(None, *trusted)
+
+
+def _scan(expected_position: int, expected_previous: str, batch_size: int):
+    """(the first break,) or None, remembering the last entry when the chain holds."""
     last_id = None
     query = (select(*audit.CHAIN_COLUMNS).where(audit.AuditEntry.position >= expected_position)
              .order_by(audit.AuditEntry.position).execution_options(yield_per=batch_size))
@@ -67,16 +100,16 @@ def find_new_break(batch_size: int = 500) -> audit.ChainBreak | None:
     try:
         for row in result:
             if row.position != expected_position:
-                return audit.ChainBreak(expected_position, "missing")
+                return (audit.ChainBreak(expected_position, "missing"),)
             if row.previous_hash != expected_previous:
-                return audit.ChainBreak(row.position, "previous_hash", row.id)
+                return (audit.ChainBreak(row.position, "previous_hash", row.id),)
             if not _recomputes(row):
-                return audit.ChainBreak(row.position, "entry_hash", row.id)
+                return (audit.ChainBreak(row.position, "entry_hash", row.id),)
             expected_position, expected_previous, last_id = expected_position + 1, row.entry_hash, row.id
     finally:
         result.close()
     if audit.chain_head() != (expected_position, expected_previous):
-        return audit.ChainBreak(expected_position, "head")
+        return (audit.ChainBreak(expected_position, "head"),)
     if last_id is not None:
         _remember(last_id, expected_position - 1, expected_previous)
     return None

@@ -206,6 +206,19 @@ CONTRIBUTIONS = [
      "Nous étions plus de cent. On en parle encore."),
     ("testimony", "hors-qpv", "education", "Bénévole à l'aide aux devoirs",
      "Les enfants sont motivés, mais nous manquons de bénévoles et de salles."),
+    # Close to earlier ones on purpose: the drafted synthesis groups what residents say in different words.
+    ("proposal", "tilleuls", "cadre-de-vie", "Un jardin partagé sur la pelouse du bâtiment C",
+     "Avec quelques bacs de jardinage et un point d'eau, la pelouse deviendrait un jardin partagé pour tous."),
+    ("proposal", "tilleuls", "cadre-de-vie", "Des potagers partagés pour les familles",
+     "Les familles sans balcon aimeraient un potager : des parcelles de jardin partagées au pied des tours."),
+    ("observation", "tilleuls", "cadre-de-vie", "L'ascenseur du bâtiment A est encore en panne",
+     "Trois semaines sans ascenseur : les personnes âgées ne descendent plus. Les pannes d'ascenseur durent trop."),
+    ("proposal", "gare", "cadre-de-vie", "Rallumer l'éclairage de la rue du Canal",
+     "L'éclairage public est coupé après 23 h : il faut rallumer les lampadaires de la rue du Canal la nuit."),
+    ("observation", "gare", "cadre-de-vie", "Les lampadaires de la passerelle sont éteints",
+     "Sans éclairage sur la passerelle, la rue est noire le soir ; les lampadaires sont éteints depuis l'été."),
+    ("proposal", "clos-fleuri", "lien-social", "Un nouveau repas de quartier sur la place du marché",
+     "Relançons le repas de quartier : chaque famille apporte un plat, sur la place du marché, en juin."),
 ]
 
 COMMENTS = {

@@ -114,6 +114,17 @@ def test_draft_groups_similar_proposals_and_keeps_the_minority_view(world):
     assert "1 contribution," in minority
 
 
+def test_a_small_group_residents_supported_massively_is_not_called_a_minority(world):
+    from deliberation.extensions import db
+
+    most = max(sum(p.supports_count for p in group) for group in (world.gardens, world.lighting))
+    world.lone.supports_count = most + 1  # the draft reads the counter, as the lists do
+    db.session.flush()
+    area = _section(draft_synthesis_markdown(world.consultation), "Cadre de vie").split("### Les Tilleuls", 1)[1]
+    assert "Points de vue minoritaires" not in area
+    assert f"[« {world.lone.title} »](/proposals/{world.lone.id})" in area  # listed with the main groups
+
+
 def test_draft_quotes_arguments_for_and_against(world):
     markdown = draft_synthesis_markdown(world.consultation)
     assert (f"Arguments pour : « Excellente idée, les voisins se rencontreraient enfin. » "

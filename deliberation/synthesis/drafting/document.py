@@ -310,8 +310,12 @@ def _statement(group: Group, by_id: dict[int, _Proposal], style: _Style, indent:
     return [line, *_arguments(members, indent + "  ", style)]
 
 
+def _group_supports(group: Group, by_id: dict[int, _Proposal]) -> int:
+    return sum(by_id[key].supports for key in group.keys)
+
+
 def _group_key(group: Group, by_id: dict[int, _Proposal]) -> tuple:
-    return (-group.size, -sum(by_id[key].supports for key in group.keys), min(group.keys))
+    return (-group.size, -_group_supports(group, by_id), min(group.keys))
 
 
 def _area_block(proposals: list[_Proposal], by_id: dict[int, _Proposal], style: _Style,
@@ -321,8 +325,12 @@ def _area_block(proposals: list[_Proposal], by_id: dict[int, _Proposal], style: 
         # The title twice: it sums the contribution up, so its words weigh more in similarity and in labels.
         cache[key] = group_texts([(p.id, f"{p.title}\n{p.title}\n{p.body}") for p in proposals])
     groups = cache[key]
-    main = sorted((g for g in groups if not g.is_minority), key=lambda g: _group_key(g, by_id))
-    minority = sorted((g for g in groups if g.is_minority), key=lambda g: _group_key(g, by_id))
+    # A small group is a minority view only if it also gathers less support than every larger group: two
+    # contributions that residents supported massively are not a minority.
+    floor = min((_group_supports(g, by_id) for g in groups if not g.is_minority), default=0)
+    minority = sorted((g for g in groups if g.is_minority and _group_supports(g, by_id) < floor),
+                      key=lambda g: _group_key(g, by_id))
+    main = sorted((g for g in groups if g not in minority), key=lambda g: _group_key(g, by_id))
     lines = []
     for group in main:
         lines.extend(_statement(group, by_id, style))
