@@ -102,10 +102,11 @@ def admin_audit():
     page_number = max(request.args.get("page", 1, type=int) or 1, 1)
     page = audit_queries.list_entries(action=action or None, actor_id=actor_id, page=page_number,
                               per_page=ENTRIES_PER_PAGE)
+    chain = audit_checkpoint.check()
     return render_template(
-        # Only what was appended since the last visit's check (audit_checkpoint); `deliberation audit verify`
-        # checks the whole chain.
-        "accounts/admin_audit.html", page=page, broken=audit_checkpoint.find_new_break(), head=audit.chain_head(),
+        # Only what was appended since the last visit's check (audit_checkpoint), and the page says so
+        # (chain.trusted_up_to); `deliberation audit verify` checks the whole chain.
+        "accounts/admin_audit.html", page=page, broken=chain.broken, chain=chain, head=audit.chain_head(),
         action=action, actor_id=actor_id, actions=sorted(actions, key=action_label),
         actors=sorted(actors.items(), key=lambda item: item[1].casefold()), actor_names=actors,
         action_label=action_label, canonical_json=audit.canonical_json,

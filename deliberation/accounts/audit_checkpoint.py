@@ -83,16 +83,17 @@ def check(batch_size: int = 500) -> PageCheck:
     """core.audit.find_chain_break over the entries appended since the checkpoint (all of them the first time);
     when they hold, the checkpoint moves to the last one (in its own transaction)."""
     expected_position, expected_previous, checkpoint, stale = _start()
-    found = _scan(expected_position, expected_previous, batch_size)
+    # Read before the scan moves the checkpoint: what this visit did not read again.
+    trusted = (checkpoint.position, checkpoint.verified_at) if checkpoint is not None else (None, None)
+    found = _scan(expected_position, expected_previous, batch_size, remember=stale is None)
     if found is not None or stale is not None:
         # A full check's first break, else the remembered entry that changed; the checkpoint stays where it was.
         return PageCheck(found[0] if found is not None else stale)
-    trusted = (checkpoint.position, checkpoint.verified_at) if checkpoint is not None else (None, None)
     return PageCheck(None, *trusted)
 
 
-def _scan(expected_position: int, expected_previous: str, batch_size: int):
-    """(the first break,) or None, remembering the last entry when the chain holds."""
+def _scan(expected_position: int, expected_previous: str, batch_size: int, *, remember: bool):
+    """(the first break,) or None, remembering the last entry when the chain holds (and `remember`)."""
     last_id = None
     query = (select(*audit.CHAIN_COLUMNS).where(audit.AuditEntry.position >= expected_position)
              .order_by(audit.AuditEntry.position).execution_options(yield_per=batch_size))
@@ -110,7 +111,7 @@ def _scan(expected_position: int, expected_previous: str, batch_size: int):
         result.close()
     if audit.chain_head() != (expected_position, expected_previous):
         return (audit.ChainBreak(expected_position, "head"),)
-    if last_id is not None:
+    if last_id is not None and remember:
         _remember(last_id, expected_position - 1, expected_previous)
     return None
 

@@ -195,14 +195,16 @@ def target_type(value) -> ReportTargetType:
 
 
 def get_target(kind, ident, *, lock: bool = False) -> Target:
-    """The item; `lock`: its row locked until the transaction ends (SELECT … FOR UPDATE on PostgreSQL), read
-    afresh, so that two reports or decisions on it run one after the other."""
+    """The item; `lock`: its row locked until the transaction ends (SELECT … FOR NO KEY UPDATE on PostgreSQL), read
+    afresh, so that two reports or decisions on it run one after the other. NO KEY: rows referring to it (a report
+    filed by the reported account meanwhile, its own upvotes, comments…) need not wait, and two people reporting
+    each other's account at once do not deadlock."""
     kind = target_type(kind)
     if not isinstance(ident, int) or isinstance(ident, bool) or not 0 < ident <= MAX_ID:
         raise NotFound()
     model = MODELS[kind]
     if lock:
-        obj = db.session.scalar(select(model).where(model.id == ident).with_for_update(of=model)
+        obj = db.session.scalar(select(model).where(model.id == ident).with_for_update(of=model, key_share=True)
                                 .execution_options(populate_existing=True))
     else:
         obj = db.session.get(model, ident)

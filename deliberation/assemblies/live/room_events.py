@@ -129,7 +129,11 @@ def report_question(data: dict) -> dict:
     question = services.get_question(data["question_id"], participant.assembly)
     if not policies.question_is_public(question):
         raise NotFound()
-    moderation.report_content(_signed_in_user(), "question", question.id, reason=data["reason"],
+    reporter = _signed_in_user()
+    if question.participant_id == participant.id:
+        # This phone asked it: its own words, whether or not the assembly links participants to accounts.
+        raise moderation.moderation_error(Forbidden, "own_content")
+    moderation.report_content(reporter, "question", question.id, reason=data["reason"],
                               details=data["details"])
     return {"ok": True, "question_id": question.id, "reported": True}
 
