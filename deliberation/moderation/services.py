@@ -192,6 +192,9 @@ def decide(actor, target_type, target_id, *, action, reason=None, note=None, cha
     reason = _reason(reason, required=action == ModerationAction.HIDE, errors=errors)
     note = _optional_text(errors, "note", note, NOTE_MAX_LENGTH)
     charter_rule = _optional_text(errors, "charter_rule", charter_rule, CHARTER_RULE_MAX_LENGTH)
+    if target.type == ReportTargetType.USER:
+        # The log speaks of « un compte » and nothing more: a public note could name the person.
+        note = charter_rule = None
     if errors:
         raise Invalid("validation_error", fields=errors)
     if action == ModerationAction.MERGE:

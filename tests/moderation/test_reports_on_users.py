@@ -104,6 +104,16 @@ def test_decisions_on_an_account(client, author, reporter, moderator):
     assert "Un compte" in page
 
 
+def test_a_dismissal_on_an_account_publishes_no_note_that_could_name_the_person(client, author, reporter,
+                                                                              moderator):
+    _report(client, reporter, author)
+    note = f"Rien à reprocher à {author.display_name}."
+    response = _decide(client, moderator, author, "dismiss", note=note, charter_rule="Article 2")
+    assert response.status_code == 201
+    log = json.dumps(client.get("/api/v1/moderation/log").get_json(), ensure_ascii=False)
+    assert author.display_name not in log and "Rien à reprocher" not in log
+
+
 def test_report_this_account_next_to_an_authors_name(client, proposal, author, reporter):
     comment = CommentFactory(proposal=proposal, author=UserFactory(display_name="Côme le commentateur"))
     sign_in(client, reporter)
