@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench bench-live lint install vendor translations extract-messages browser clean
+.PHONY: run test bench bench-live bench-synthesis lint install vendor translations extract-messages browser clean
 
 run: install
 	$(BIN)/deliberation db upgrade
@@ -20,6 +20,9 @@ bench: install
 
 bench-live: install
 	$(BIN)/python bench/live_votes.py --sizes 500 1000 2000 --setups sqlite postgres --processes 3
+
+bench-synthesis: install
+	$(BIN)/python bench/synthesis_loop.py --sizes 1000 5000 20000 --setups sqlite postgres
 
 lint: install
 	$(BIN)/ruff check deliberation tests bench

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 
 from deliberation.accounts.models import User
 from deliberation.core import audit, clock
 from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from deliberation.extensions import db
-from deliberation.proposals.models import Proposal
+from deliberation.proposals.models import PUBLIC_STATUSES, Comment, CommentStatus, Proposal
 from deliberation.proposals.services.common import MAX_ID, clean_line, clean_text
 from deliberation.synthesis import citations as citation_tools
 from deliberation.synthesis import policies
@@ -154,12 +154,32 @@ def displayed_text(synthesis: Synthesis) -> tuple[str, str]:
     """(Markdown, HTML) as readers get them. Once the text is frozen (validated and after), a contribution it
     cites may be hidden or withdrawn later: what it quoted of it is taken out (citations.redact_withdrawn_sources);
     the stored versions stay as they were validated."""
-    if synthesis.is_editable:
+    if synthesis.is_editable or not _cites_withdrawn_sources(synthesis):
         return synthesis.body, synthesis.body_html
     body = citation_tools.redact_withdrawn_sources(synthesis.consultation, synthesis.body)
     if body == synthesis.body:
         return synthesis.body, synthesis.body_html
     return body, citation_tools.render_synthesis(body)
+
+
+def _cites_withdrawn_sources(synthesis: Synthesis) -> bool:
+    """Whether a proposal or comment the text cites is no longer public: one query on the citations stored at
+    the last save, so that the usual page does not parse a long text on every request."""
+    public = [status.value for status in PUBLIC_STATUSES]
+    proposals = (
+        select(SynthesisCitation.id)
+        .outerjoin(Proposal, Proposal.id == SynthesisCitation.target_id)
+        .where(SynthesisCitation.synthesis_id == synthesis.id,
+               SynthesisCitation.target_type == CitationTargetType.PROPOSAL,
+               or_(Proposal.id.is_(None), Proposal.status.not_in(public))))
+    comments = (
+        select(SynthesisCitation.id)
+        .outerjoin(Comment, Comment.id == SynthesisCitation.target_id)
+        .outerjoin(Proposal, Proposal.id == Comment.proposal_id)
+        .where(SynthesisCitation.synthesis_id == synthesis.id,
+               SynthesisCitation.target_type == CitationTargetType.COMMENT,
+               or_(Comment.id.is_(None), Comment.status != CommentStatus.PUBLISHED, Proposal.status.not_in(public))))
+    return bool(db.session.scalar(select(exists(proposals.union_all(comments)))))
 
 
 def citation_problems(consultation, body: str) -> list[str]:

@@ -421,8 +421,8 @@ def _poll_section(data: _Data) -> list[str]:
 
 
 def draft_synthesis_markdown(consultation, *, assembly=None, max_length: int | None = None) -> str:
-    """The drafted Markdown of a consultation's synthesis (or of one assembly's, when given): key figures, one
-    level-2 section per priority, grouped statements citing public proposals and comments, the polls. At most
+    """The drafted Markdown of a consultation's synthesis (or of one assembly's, when given): key figures, the
+    polls, one level-2 section per priority with grouped statements citing public proposals and comments. At most
     `max_length` characters (default models.BODY_MAX_LENGTH), never cut inside a line."""
     from deliberation.synthesis.models import BODY_MAX_LENGTH
 
@@ -445,11 +445,11 @@ def draft_synthesis_markdown(consultation, *, assembly=None, max_length: int | N
                  "Contributions are grouped by priority, by neighbourhood and by similarity of their texts; small "
                  "groups are kept as minority views. Each statement links to its sources. It must be read, "
                  "corrected and completed by people before it is validated.")) + "_", ""]
-    head = lines + _figures(consultation, data, assembly)
-    polls = _poll_section(data)
+    # The polls come right after the figures: short, and never the part a very long draft loses at its cut.
+    head = lines + _figures(consultation, data, assembly) + _poll_section(data)
     cache: dict[tuple, list[Group]] = {}
     for style in STYLES:
-        text = _join(head + _priority_sections(data, style, cache) + polls)
+        text = _join(head + _priority_sections(data, style, cache))
         if len(text) <= limit:
             return text
     return _cut(text, limit)
