@@ -87,10 +87,11 @@ def can_manage_follow_ups(user, consultation_id: int) -> bool:
 
 
 def can_see_response(user, response, now=None) -> bool:
-    """A response is public from its publish_at; before, only the consultation's officials see it."""
+    """A response is public from its publish_at, while its proposal is public (as GET /proposals/{id} and the
+    open data give it); otherwise only the consultation's officials see it."""
     if response is None:
         return False
-    if response.is_public(now):
+    if response.is_public(now) and (response.proposal is None or response.proposal.status in PUBLIC_STATUSES):
         return True
     consultation_id = (response.proposal.consultation_id if response.proposal is not None
                        else response.section.synthesis.consultation_id)

@@ -84,6 +84,16 @@ def test_publish_due_does_not_announce_a_response_to_a_proposal_hidden_meanwhile
         Notification.kind == "official_response_published")).all() == []
 
 
+def test_the_response_to_a_proposal_hidden_since_is_not_shown_with_its_placeholder(client, world):
+    with unit_of_work():
+        responses.answer_proposal(world.proposal, world.official, type="not_accepted",
+                                  justification="Le banc gênerait le passage des poussettes.")
+    _hide(world.proposal)
+    page = client.get(f"/proposals/{world.proposal.id}").get_data(as_text=True)
+    assert "poussettes" not in page  # as GET /api/v1/proposals/{id} (null) and the open data (absent)
+    assert client.get(f"/api/v1/proposals/{world.proposal.id}").get_json()["official_response"] is None
+
+
 # Performance: the proposals list API loads the official responses in one query -------------------------------
 
 def test_the_proposals_list_does_not_query_each_official_response(client, world):
