@@ -261,7 +261,8 @@ def test_draft_review_answer_publish_and_follow_the_trace(page, live_server, mak
     expect(restitution.get_by_role("link", name="Ce que retient la modération")).to_have_attribute(
         "href", re.compile(rf"^{synthesis_path}#"))
     expect(restitution.get_by_role("link", name=COMMITMENT)).to_have_attribute("href", follow_up_path)
-    expect(restitution).to_contain_text(re.compile(r"Retenue partiellement\s+1 \(25 %\)"))
+    # what was decided counts the proposals answered (the sections, all « à l'étude », are read with the synthesis)
+    expect(restitution).to_contain_text(re.compile(r"Retenue partiellement\s+1 \(100 %\)"))
     expect(restitution).not_to_contain_text(HIDDEN_TITLE)
     visit(page, f"/consultations/{consultation_id}/follow-ups")
     expect(page.locator("main")).to_contain_text(COMMITMENT)
