@@ -46,25 +46,26 @@ TRANSITION_ROLES: dict[tuple[SynthesisStatus, SynthesisStatus], UserRole] = {
 OFFICIAL_STATUSES = frozenset({S.SENT_TO_OFFICIALS, S.ANSWERED, S.PUBLISHED})
 
 
-def _signed_in(user) -> bool:
+def signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
 
 
-def _has(user, role: UserRole, consultation_id: int | None) -> bool:
-    return (_signed_in(user) and not getattr(user, "is_blocked", False)
-            and user.has_role(role, consultation_id))
+def has_role_in(user, role: UserRole, consultation_id: int | None) -> bool:
+    """The role for that consultation (global or scoped; admins hold every role); a blocked account keeps its
+    roles on paper but uses none of them."""
+    return signed_in(user) and not getattr(user, "is_blocked", False) and user.has_role(role, consultation_id)
 
 
 def is_moderator_of(user, consultation_id: int | None) -> bool:
-    return _has(user, UserRole.MODERATOR, consultation_id)
+    return has_role_in(user, UserRole.MODERATOR, consultation_id)
 
 
 def is_facilitator_of(user, consultation_id: int | None) -> bool:
-    return _has(user, UserRole.FACILITATOR, consultation_id)
+    return has_role_in(user, UserRole.FACILITATOR, consultation_id)
 
 
 def is_official_of(user, consultation_id: int | None) -> bool:
-    return _has(user, UserRole.OFFICIAL, consultation_id)
+    return has_role_in(user, UserRole.OFFICIAL, consultation_id)
 
 
 def is_staff_of(user, consultation_id: int | None) -> bool:
@@ -109,14 +110,14 @@ def is_transition(from_status, to_status) -> bool:
 
 def transition_refusal(user, synthesis, to_status) -> str | None:
     consultation_id = synthesis.consultation_id
-    if not _signed_in(user):
+    if not signed_in(user):
         return "authentication_required"
     if not (is_staff_of(user, consultation_id) or is_official_of(user, consultation_id)):
         return "forbidden"
     if not is_transition(synthesis.status, to_status):
         return "transition_not_allowed"
     role = TRANSITION_ROLES[(SynthesisStatus(synthesis.status), SynthesisStatus(to_status))]
-    if not _has(user, role, consultation_id):
+    if not has_role_in(user, role, consultation_id):
         return "not_allowed_to_transition"
     return None
 

@@ -10,26 +10,18 @@ from __future__ import annotations
 from deliberation.accounts.models import UserRole
 from deliberation.proposals.models import PUBLIC_STATUSES
 from deliberation.synthesis.models import SynthesisStatus
+from deliberation.synthesis.policies import has_role_in, is_official_of, signed_in
 
 # A section can be answered once its synthesis reached the officials, and amended while the answer is fresh.
 ANSWERABLE_SYNTHESIS_STATUSES = frozenset({SynthesisStatus.SENT_TO_OFFICIALS, SynthesisStatus.ANSWERED})
-
-
-def _signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
 
 
 def _blocked(user) -> bool:
     return bool(getattr(user, "is_blocked", False))
 
 
-def is_official_of(user, consultation_id: int | None) -> bool:
-    """A blocked account keeps its roles on paper but uses none of them."""
-    return _signed_in(user) and not _blocked(user) and user.has_role(UserRole.OFFICIAL, consultation_id)
-
-
 def _is_admin_of(user, consultation_id: int | None) -> bool:
-    return _signed_in(user) and not _blocked(user) and user.has_role(UserRole.ADMIN, consultation_id)
+    return has_role_in(user, UserRole.ADMIN, consultation_id)
 
 
 def can_open_desk(user, consultation) -> bool:
@@ -38,7 +30,7 @@ def can_open_desk(user, consultation) -> bool:
 
 
 def answer_proposal_refusal(user, proposal) -> str | None:
-    if not _signed_in(user):
+    if not signed_in(user):
         return "authentication_required"
     if _blocked(user):
         return "account_blocked"
@@ -51,7 +43,7 @@ def answer_proposal_refusal(user, proposal) -> str | None:
 
 def answer_section_refusal(user, section) -> str | None:
     synthesis = section.synthesis
-    if not _signed_in(user):
+    if not signed_in(user):
         return "authentication_required"
     if _blocked(user):
         return "account_blocked"
@@ -72,7 +64,7 @@ def can_answer(user, target) -> bool:
 
 
 def manage_follow_ups_refusal(user, consultation_id: int) -> str | None:
-    if not _signed_in(user):
+    if not signed_in(user):
         return "authentication_required"
     if _blocked(user):
         return "account_blocked"

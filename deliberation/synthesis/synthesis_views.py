@@ -183,9 +183,6 @@ def transition(synthesis_id: int):
     synthesis, redirect_to = _visible(synthesis_id)
     if redirect_to is not None:
         return redirect_to
-    if not (policies.is_staff_of(current_user, synthesis.consultation_id)
-            or policies.is_official_of(current_user, synthesis.consultation_id)):
-        raise Forbidden("forbidden")
     form = TransitionForm()
     if not form.validate_on_submit():
         flash(_("The form expired or was sent from elsewhere. Please try again."), "error")
