@@ -1,14 +1,18 @@
 """Helpers shared by the tests of several modules: a signed-in test client (cookie session) or an API caller
-(bearer token) without going through the login page, and forms posted with their CSRF token."""
+(bearer token) without going through the login page, forms posted with their CSRF token, and actions run at the
+same moment in threads."""
 
 from __future__ import annotations
 
 import secrets
+import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 from deliberation.accounts.models import ApiToken
 from deliberation.accounts.sessions import SESSION_KEY, digest, open_session
 from deliberation.core import clock
+from deliberation.core.transaction import retry_when_locked
 from deliberation.extensions import db
 from tests.conftest import csrf_token_from
 
@@ -50,3 +54,29 @@ def post_form(client, path: str, data: dict, *, token_from: str | None = None):
     commit_setup()
     token = csrf_token_from(client.get(token_from or path))
     return client.post(path, data={"csrf_token": token, **data})
+
+
+def run_together(app, actions: list[Callable[[], object]]) -> list[object]:
+    """Start every action at the same moment, each in its own thread, app context and committed unit of work
+    (started again while SQLite says the database is locked, as production does). Returns, in order, what each
+    action returned or the exception it raised."""
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[object] = [None] * len(actions)
+
+    def run(index: int, action: Callable[[], object]) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                outcomes[index] = retry_when_locked(action)
+            except Exception as error:  # noqa: BLE001 - handed to the test
+                outcomes[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(index, action)) for index, action in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "an action did not finish within two minutes"
+    return outcomes

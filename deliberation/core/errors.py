@@ -34,6 +34,8 @@ MESSAGES = {
     "bad_request": _l("The request is not valid."),
     "method_not_allowed": _l("This method is not allowed here."),
     "internal_error": _l("Something went wrong on our side. Nothing was saved."),
+    "database_busy": _l("Many people are saving at this very moment. Nothing was saved: please try again in a "
+                        "few seconds."),
     "vote_not_confirmed": _l("Your vote is not confirmed yet: your phone sends it again by itself."),
     "phases_overlap": _l("Phases of a consultation must not overlap."),
     "not_author": _l("Only the author can do this."),

@@ -25,7 +25,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from deliberation.core.errors import MESSAGES, DomainError
-from deliberation.core.transaction import after_commit, unit_of_work
+from deliberation.core.transaction import after_commit, is_database_locked, unit_of_work
 from deliberation.extensions import db, socketio
 
 _redis: dict[str, Any] = {}
@@ -91,12 +91,14 @@ def socket_event(schema: type[Schema] | None = None, *, transaction: bool = True
                                  fields=validation_fields({"messages": {"json": error.messages}}))
             except DomainError as error:
                 return {"ok": False, "error": error.to_dict()}
-            except Exception:
-                current_app.logger.exception("socket event %s failed", handler.__name__)
+            except Exception as error:
                 try:
                     db.session.rollback()
                 except Exception:  # noqa: S110 - the session is being thrown away anyway
                     pass
+                if is_database_locked(error):
+                    return error_ack("database_busy")
+                current_app.logger.exception("socket event %s failed", handler.__name__)
                 return error_ack("internal_error")
             finally:
                 end_event()

@@ -5,6 +5,8 @@ Nested units join the outermost one, so a service may call another service freel
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -52,20 +54,30 @@ def _drain(state: dict) -> None:
             current_app.logger.exception("after-commit callback failed")
 
 
-def retry_when_locked(work: Callable[[], T], *, attempts: int = 5) -> T:
+def is_database_locked(error: BaseException) -> bool:
+    """SQLite's answer when another connection holds the write lock (or committed since this one read)."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
+def retry_when_locked(work: Callable[[], T], *, within_s: float = 10.0) -> T:
     """Run `work` in its own unit of work, again when SQLite says the database is locked.
 
-    On SQLite a transaction that read before another writer committed cannot write any more; starting it again
-    is the fix. PostgreSQL waits on row locks instead, so there the first attempt is the only one.
+    On SQLite a transaction that read before another writer took the lock cannot write: SQLite refuses at once,
+    without waiting (busy_timeout does not apply to a reader turning writer). Starting again after a short,
+    growing and jittered pause lets the writer finish; immediate retries only spin while it holds the lock.
+    PostgreSQL waits on row locks instead, so there the first attempt is the only one.
     """
-    for attempt in range(attempts):
+    deadline = time.monotonic() + within_s
+    pause = 0.005
+    while True:
         try:
             with unit_of_work():
                 return work()
         except OperationalError as error:
-            if "locked" not in str(error.orig) or attempt == attempts - 1:
+            if not is_database_locked(error) or time.monotonic() + pause > deadline:
                 raise
-    raise AssertionError("unreachable")
+        time.sleep(pause * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not secrecy
+        pause = min(pause * 2, 0.25)
 
 
 def after_commit(callback: Callable[[], None]) -> None:

@@ -10,9 +10,11 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from deliberation.core.errors import MESSAGES, DomainError
+from deliberation.core.transaction import is_database_locked
 from deliberation.extensions import db
 
 HTTP_CODES = {
@@ -39,6 +41,7 @@ PAGE_TITLES = {
     422: _l("Request not valid"),
     429: _l("Too many attempts"),
     500: _l("Server error"),
+    503: _l("Try again in a moment"),
 }
 
 
@@ -87,6 +90,17 @@ def init_app(app: Flask) -> None:
         if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response = app.make_response(response)
             response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(OperationalError)
+    def _database_error(error: OperationalError):
+        db.session.rollback()
+        if not is_database_locked(error):
+            return _unexpected(error)
+        # SQLite, one writer at a time: the transaction was rolled back whole, so asking again is safe.
+        app.logger.warning("database locked on %s %s", request.method, request.path)
+        response = app.make_response(error_response(503, "database_busy", str(MESSAGES["database_busy"])))
+        response.headers["Retry-After"] = "2"
         return response
 
     @app.errorhandler(Exception)

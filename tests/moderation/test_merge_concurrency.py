@@ -3,11 +3,8 @@ counter still equals its rows, and nobody counts twice (SQLite and PostgreSQL)."
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.exc import OperationalError
 
 from deliberation.core import audit
 from deliberation.core.transaction import unit_of_work
@@ -16,6 +13,7 @@ from deliberation.moderation import services
 from deliberation.proposals import services as proposal_services
 from deliberation.proposals.models import Proposal, Support
 from tests.factories import ConsultationFactory, ProposalFactory, UserFactory
+from tests.helpers import run_together
 
 SUPPORTERS = 6
 
@@ -61,25 +59,6 @@ def committed_world(app):
 
 
 def test_supports_during_a_merge_count_once(app, committed_world):
-    barrier, errors = threading.Barrier(SUPPORTERS + 1), []
-
-    def run(action) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=10)
-                for _attempt in range(20):  # SQLite: one writer at a time; retry a locked database
-                    try:
-                        with unit_of_work():
-                            action()
-                        break
-                    except OperationalError as error:
-                        db.session.rollback()
-                        if "locked" not in str(error.orig):
-                            raise
-                db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
     def merge():
         services.decide(_user(committed_world["moderator"]), "proposal", committed_world["duplicate"],
                         action="merge", into_id=committed_world["kept"])
@@ -88,14 +67,9 @@ def test_supports_during_a_merge_count_once(app, committed_world):
         return lambda: proposal_services.support_proposal(db.session.get(Proposal, committed_world["kept"]),
                                                           _user(user_id))
 
-    threads = [threading.Thread(target=run, args=(merge,))]
-    threads += [threading.Thread(target=run, args=(support(user_id),)) for user_id in committed_world["people"]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_together(app, [merge] + [support(user_id) for user_id in committed_world["people"]])
 
-    assert not errors, errors
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
     with app.app_context():
         kept = db.session.get(Proposal, committed_world["kept"])
         rows = db.session.scalar(select(func.count()).select_from(Support).where(Support.proposal_id == kept.id))

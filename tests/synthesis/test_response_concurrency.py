@@ -3,20 +3,17 @@ unique constraint), the last answer kept, nobody fails (SQLite and PostgreSQL)."
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import bindparam, select, text
-from sqlalchemy.exc import OperationalError
 
 from deliberation.accounts.models import User
 from deliberation.core import audit
-from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db
 from deliberation.proposals.models import Proposal
 from deliberation.synthesis import responses
 from deliberation.synthesis.models import OfficialResponse
 from tests.factories import ConsultationFactory, ProposalFactory, UserFactory
+from tests.helpers import run_together
 
 OFFICIALS = 4
 
@@ -55,35 +52,15 @@ def committed_world(app):
 
 
 def test_simultaneous_answers_leave_one_response(app, committed_world, mail_outbox):
-    barrier, errors = threading.Barrier(OFFICIALS), []
+    def answer(official_id: int, justification: str):
+        return lambda: responses.answer_proposal(db.session.get(Proposal, committed_world["proposal"]),
+                                                 db.session.get(User, official_id), type="not_accepted",
+                                                 justification=justification)
 
-    def run(official_id: int, justification: str) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=10)
-                for _attempt in range(30):  # SQLite: one writer at a time; retry a locked database
-                    try:
-                        with unit_of_work():
-                            responses.answer_proposal(db.session.get(Proposal, committed_world["proposal"]),
-                                                      db.session.get(User, official_id), type="not_accepted",
-                                                      justification=justification)
-                        break
-                    except OperationalError as error:
-                        db.session.rollback()
-                        if "locked" not in str(error.orig):
-                            raise
-                db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
+    outcomes = run_together(app, [answer(official_id, f"Réponse {n}")
+                                  for n, official_id in enumerate(committed_world["officials"])])
 
-    threads = [threading.Thread(target=run, args=(official_id, f"Réponse {n}"))
-               for n, official_id in enumerate(committed_world["officials"])]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert not errors, errors
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
     with app.app_context():
         rows = db.session.scalars(select(OfficialResponse).where(
             OfficialResponse.proposal_id == committed_world["proposal"])).all()

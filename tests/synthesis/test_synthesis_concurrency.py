@@ -4,20 +4,17 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.exc import OperationalError
 
 from deliberation.accounts.models import User
 from deliberation.core import audit
 from deliberation.core.errors import Conflict
-from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db
 from deliberation.synthesis import syntheses
 from deliberation.synthesis.models import Synthesis, SynthesisVersion
 from tests.factories import ConsultationFactory, SynthesisFactory, UserFactory
+from tests.helpers import run_together
 
 EDITORS = 4
 
@@ -54,39 +51,18 @@ def committed_world(app):
 
 
 def test_simultaneous_saves_of_one_version_never_overwrite_each_other(app, committed_world):
-    barrier, errors, refused, saved = threading.Barrier(EDITORS), [], [], []
+    def save(editor_id: int):
+        return lambda: syntheses.save_synthesis(syntheses.get_synthesis(committed_world["synthesis"]),
+                                                db.session.get(User, editor_id),
+                                                body=f"## Texte\n\nÉcrit par {editor_id}.", based_on_version=1)
 
-    def run(editor_id: int) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=10)
-                for _attempt in range(30):  # SQLite: one writer at a time; retry a locked database
-                    try:
-                        with unit_of_work():
-                            synthesis = syntheses.get_synthesis(committed_world["synthesis"])
-                            syntheses.save_synthesis(synthesis, db.session.get(User, editor_id),
-                                                     body=f"## Texte\n\nÉcrit par {editor_id}.", based_on_version=1)
-                        saved.append(editor_id)
-                        break
-                    except OperationalError as error:
-                        db.session.rollback()
-                        if "locked" not in str(error.orig):
-                            raise
-                    except Conflict as error:
-                        refused.append(error.code)
-                        break
-                db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
+    editors = committed_world["editors"]
+    outcomes = run_together(app, [save(editor_id) for editor_id in editors])
 
-    threads = [threading.Thread(target=run, args=(editor_id,)) for editor_id in committed_world["editors"]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert not errors, errors
-    assert len(saved) == 1 and refused == ["synthesis_changed"] * (EDITORS - 1)
+    saved = [editor_id for editor_id, outcome in zip(editors, outcomes, strict=True)
+             if not isinstance(outcome, Exception)]
+    refused = [outcome.code for outcome in outcomes if isinstance(outcome, Conflict)]
+    assert len(saved) == 1 and refused == ["synthesis_changed"] * (EDITORS - 1), outcomes
     with app.app_context():
         synthesis = db.session.get(Synthesis, committed_world["synthesis"])
         assert synthesis.version == 2 and synthesis.body.endswith(f"Écrit par {saved[0]}.")
