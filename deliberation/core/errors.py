@@ -6,6 +6,8 @@ A service raises DomainError(code); the HTML adapter flashes or attaches the tra
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 from flask_babel import lazy_gettext as _l
 
 # Messages for the codes services raise. A code missing here falls back to a generic message.
@@ -139,6 +141,21 @@ class Invalid(DomainError):
 
 class RateLimited(DomainError):
     status = 429
+
+
+def enforce(refusal: str | None, *, messages: Mapping[str, object] | None = None,
+            conflicts: Collection[str] = ()) -> None:
+    """Raise the error of a policy's refusal code; nothing when the policy allowed it (None).
+
+    401 for authentication_required, 409 for `conflicts` (the state of the target refuses, not who asks), 403
+    otherwise; the message is the module's own (`messages`) or the shared one of MESSAGES."""
+    if refusal is None:
+        return
+    if refusal == "authentication_required":
+        raise Unauthenticated()
+    kind = Conflict if refusal in conflicts else Forbidden
+    message = (messages or {}).get(refusal)
+    raise kind(refusal, str(message) if message is not None else None)
 
 
 def require(condition: bool, code: str = "forbidden", message: str | None = None) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.core import audit, clock
 from deliberation.core.db import Base, enum_column
-from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
+from deliberation.core.errors import Conflict, DomainError, Invalid, NotFound, enforce
 from deliberation.extensions import db
 from deliberation.moderation import policies
 from deliberation.moderation.models import (
@@ -145,12 +145,7 @@ def decide_appeal_refusal(user, appeal: ModerationAppeal, target: Target | None)
 
 
 def _enforce(refusal: str | None, *, conflict: tuple[str, ...] = ()) -> None:
-    if refusal is None:
-        return
-    if refusal == "authentication_required":
-        raise Unauthenticated()
-    raise appeal_error(Conflict if refusal in conflict else Forbidden, refusal)
-
+    enforce(refusal, messages=APPEAL_MESSAGES, conflicts=conflict)
 
 # Queries ------------------------------------------------------------------------------------------------
 

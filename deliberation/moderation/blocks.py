@@ -17,7 +17,7 @@ from sqlalchemy import select
 from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.accounts.models import BLOCK_REASON_MAX_LENGTH, User, UserRole
 from deliberation.core import audit, clock
-from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
+from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, enforce
 from deliberation.extensions import db
 from deliberation.moderation.models import (
     DecisionTargetType,
@@ -73,12 +73,7 @@ def can_block(actor, user: User | None = None) -> bool:
 
 
 def _enforce(refusal: str | None) -> None:
-    if refusal is None:
-        return
-    if refusal == "authentication_required":
-        raise Unauthenticated()
-    raise block_error(Conflict if refusal == "not_blockable" else Forbidden, refusal)
-
+    enforce(refusal, messages=BLOCK_MESSAGES, conflicts=("not_blockable",))
 
 # Commands -----------------------------------------------------------------------------------------------
 

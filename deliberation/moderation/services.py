@@ -18,7 +18,7 @@ from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.accounts.models import UserRole
 from deliberation.consultations.models import Consultation
 from deliberation.core import audit, clock
-from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated
+from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, enforce
 from deliberation.extensions import db
 from deliberation.moderation import policies
 from deliberation.moderation.models import (
@@ -65,14 +65,7 @@ def moderation_error(kind, code: str, **kwargs) -> DomainError:
 
 
 def _enforce(refusal: str | None) -> None:
-    if refusal is None:
-        return
-    if refusal == "authentication_required":
-        raise Unauthenticated()
-    if refusal == "not_reportable":
-        raise moderation_error(Conflict, refusal)
-    raise moderation_error(Forbidden, refusal)
-
+    enforce(refusal, messages=MODERATION_MESSAGES, conflicts=("not_reportable",))
 
 def _reason(value, *, required: bool, errors: dict) -> ReportReason | None:
     if value in (None, "") and not required:

@@ -17,7 +17,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 
 from deliberation.accounts.models import User
 from deliberation.core import audit, clock
-from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated, enforce
 from deliberation.extensions import db
 from deliberation.proposals.models import PUBLIC_STATUSES, Comment, CommentStatus, Proposal
 from deliberation.proposals.services.common import MAX_ID, clean_line, clean_text
@@ -57,16 +57,7 @@ def synthesis_error(kind, code: str, **kwargs):
 
 
 def _enforce(refusal: str | None) -> None:
-    if refusal is None:
-        return
-    if refusal == "authentication_required":
-        raise Unauthenticated()
-    if refusal == "transition_not_allowed":
-        raise Conflict(refusal)
-    if refusal in SYNTHESIS_MESSAGES:
-        raise synthesis_error(Forbidden, refusal)
-    raise Forbidden(refusal)
-
+    enforce(refusal, messages=SYNTHESIS_MESSAGES, conflicts=("transition_not_allowed",))
 
 def _signed_in(actor) -> None:
     if not getattr(actor, "is_authenticated", False):

@@ -7,7 +7,8 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from deliberation.consultations.models import Consultation
-from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from deliberation.core import errors
+from deliberation.core.errors import Invalid, NotFound
 from deliberation.extensions import db
 from deliberation.proposals.models import Proposal
 
@@ -27,17 +28,9 @@ _SPACES = re.compile(r"\s+")
 
 def enforce(refusal: str | None) -> None:
     """Raise the error matching a policy refusal code (see policies.py); nothing when allowed."""
-    if refusal is None:
-        return
-    if refusal == "authentication_required":
-        raise Unauthenticated()
-    if refusal in CONFLICT_REFUSALS:
-        raise Conflict(refusal)
-    if refusal == "account_blocked":
-        from deliberation.accounts.messages import ACCOUNT_BLOCKED
+    from deliberation.accounts.messages import ACCOUNT_BLOCKED
 
-        raise Forbidden(refusal, ACCOUNT_BLOCKED)
-    raise Forbidden(refusal)
+    errors.enforce(refusal, messages={"account_blocked": ACCOUNT_BLOCKED}, conflicts=CONFLICT_REFUSALS)
 
 
 def get_consultation(consultation_id: int) -> Consultation:
