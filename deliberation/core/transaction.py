@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 def _state() -> dict:
     if "_uow" not in g:
-        g._uow = {"depth": 0, "after_commit": []}
+        g._uow = {"depth": 0, "after_commit": [], "batches": {}}
     return g._uow
 
 
@@ -38,6 +38,7 @@ def unit_of_work() -> Iterator[None]:
         if outermost:
             db.session.rollback()
             state["after_commit"].clear()
+            state["batches"].clear()
         raise
     finally:
         state["depth"] -= 1
@@ -47,6 +48,7 @@ def unit_of_work() -> Iterator[None]:
 
 def _drain(state: dict) -> None:
     pending, state["after_commit"] = state["after_commit"], []
+    state["batches"] = {}
     for callback in pending:
         try:
             callback()
@@ -86,6 +88,19 @@ def after_commit(callback: Callable[[], None]) -> None:
     if state["depth"] == 0:
         raise RuntimeError("after_commit() outside unit_of_work()")
     state["after_commit"].append(callback)
+
+
+def after_commit_batch(key: str, item: object, flush: Callable[[list], None]) -> None:
+    """Collect `item` under `key` in the current unit of work; once it has committed, `flush` gets every item
+    collected under that key at once (say, the e-mails of one answer, sent through one connection)."""
+    state = _state()
+    if state["depth"] == 0:
+        raise RuntimeError("after_commit_batch() outside unit_of_work()")
+    batch = state["batches"].get(key)
+    if batch is None:
+        batch = state["batches"][key] = []
+        state["after_commit"].append(lambda: flush(batch))
+    batch.append(item)
 
 
 def in_unit_of_work() -> bool:

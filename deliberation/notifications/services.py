@@ -38,8 +38,7 @@ def notify(user: User, kind: str, *, params: dict[str, Any], link: str, email: b
     if actor is not None:
         params["actor_id"] = actor.id
     notification = Notification(user_id=user.id, kind=kind, params=params, link=link, created_at=clock.now())
-    db.session.add(notification)
-    db.session.flush()
+    db.session.add(notification)  # inserted with the others at the commit: one statement for many followers
 
     if email and user.email:
         # The reader's choice (EmailFrequency): at once, in a daily or weekly digest (send_digests), or never.
@@ -48,7 +47,6 @@ def notify(user: User, kind: str, *, params: dict[str, Any], link: str, email: b
             return notification
         if frequency in (EmailFrequency.DAILY, EmailFrequency.WEEKLY):
             notification.in_digest = True
-            db.session.flush()
             return notification
         names = {actor.id: actor.public_name} if actor is not None else {}
         shown = present(params, names)
