@@ -14,10 +14,18 @@ from deliberation.assemblies import (  # noqa: F401 - models register their tabl
     verify_page,
     views,
 )
+from deliberation.assemblies.forms import ASSEMBLY_MODE_LABELS
 from deliberation.assemblies.models import ASSEMBLY_STATE_LABELS
+from deliberation.assemblies.services import calendar
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     live.init_app(app)
-    app.jinja_env.globals.update(assembly_policies=policies, assembly_state_labels=ASSEMBLY_STATE_LABELS)
+    app.jinja_env.globals.update(
+        assembly_policies=policies, assembly_state_labels=ASSEMBLY_STATE_LABELS,
+        assembly_mode_labels=ASSEMBLY_MODE_LABELS,
+        # The consultation's and the proposal's pages (templates/assemblies/_consultation_assemblies.html, …).
+        consultation_assemblies=calendar.assemblies_of, coming_agenda_of=calendar.coming_agenda_of,
+        closed_polls=calendar.closed_polls, poll_outcome=calendar.poll_outcome,
+    )

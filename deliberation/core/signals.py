@@ -20,3 +20,7 @@ proposal_status_changed = _signals.signal("proposal_status_changed")
 proposal_supported = _signals.signal("proposal_supported")
 #: sender=Comment; a comment was posted on a proposal.
 comment_posted = _signals.signal("comment_posted")
+#: sender=AgendaItem, proposals=list[Proposal]; proposals were put on an assembly's agenda.
+agenda_item_added = _signals.signal("agenda_item_added")
+#: sender=Poll; a poll of an assembly was closed (its results are public from now on).
+poll_closed = _signals.signal("poll_closed")

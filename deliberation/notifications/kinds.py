@@ -130,6 +130,18 @@ SYNTHESIS_PUBLISHED = register(NotificationKind(
     email_subject=_l("A published synthesis cites your contribution: “%(synthesis)s”"),
 ))
 
+# Assemblies (assemblies.services, through signals): `assembly` is its title, `poll` a vote's question.
+PROPOSAL_ON_AGENDA = register(NotificationKind(
+    "proposal_on_agenda",
+    message=_l("“%(proposal)s” is on the agenda of the assembly “%(assembly)s”: come and debate it."),
+    email_subject=_l("“%(proposal)s” will be debated at the assembly “%(assembly)s”"),
+))
+POLL_CLOSED_ON_PROPOSAL = register(NotificationKind(
+    "poll_closed_on_proposal",
+    message=_l("The vote “%(poll)s” about “%(proposal)s” is closed: see its result."),
+    email_subject=_l("The result of the vote about “%(proposal)s”"),
+))
+
 UNKNOWN_KIND_MESSAGE = _l("You have a new notification.")
 
 

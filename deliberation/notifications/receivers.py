@@ -14,6 +14,8 @@ def connect() -> None:
     signals.comment_posted.connect(on_comment_posted)
     signals.proposal_status_changed.connect(on_proposal_status_changed)
     signals.user_deleted.connect(on_user_deleted)
+    signals.agenda_item_added.connect(on_agenda_item_added)
+    signals.poll_closed.connect(on_poll_closed)
 
 
 def _proposal_link(proposal: Proposal, comment: Comment | None = None) -> str:
@@ -73,3 +75,37 @@ def on_proposal_status_changed(proposal: Proposal, *, old_status: ProposalStatus
 def on_user_deleted(user: User, **_extra) -> None:
     """What a person was notified of is their personal data: it goes with the account."""
     services.delete_notifications_of(user)
+
+
+def _public(proposals) -> list[Proposal]:
+    return [proposal for proposal in proposals if proposal.is_public and proposal.consultation.is_published]
+
+
+def _about(proposal: Proposal) -> dict:
+    return {"proposal_id": proposal.id, "proposal": proposal.title}
+
+
+def on_agenda_item_added(item, *, proposals, actor: User | None = None, **_extra) -> None:
+    """Authors and supporters hear that a proposal they follow will be debated, in time to come."""
+    assembly = item.assembly
+    starts_at = assembly.starts_at.isoformat() if assembly.starts_at is not None else None
+    services.notify_followers(
+        _public(proposals), "proposal_on_agenda", actor=actor, per_proposal=_about,
+        params={"assembly": assembly.title, "assembly_id": assembly.id, "starts_at": starts_at},
+        link=lambda proposal: f"/proposals/{proposal.id}#agenda")
+
+
+def on_poll_closed(poll, **_extra) -> None:
+    """A vote held on an agenda point about proposals: their authors and supporters hear that it is closed (the
+    result itself is on the proposal's thread, as the poll's visibility rules allow)."""
+    if poll.agenda_item_id is None:
+        return
+    from deliberation.assemblies.models import AgendaItem
+
+    item = db.session.get(AgendaItem, poll.agenda_item_id)
+    if item is None:
+        return
+    services.notify_followers(
+        _public(item.proposals), "poll_closed_on_proposal", actor=None, per_proposal=_about,
+        params={"poll": poll.question, "poll_id": poll.id},
+        link=lambda proposal: f"/proposals/{proposal.id}/trace")

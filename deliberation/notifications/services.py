@@ -1,8 +1,9 @@
 """Notification commands and queries. A notification is a row written in the caller's unit of work; its
-e-mail leaves only once that unit of work has committed (send_email queues it with after_commit)."""
+e-mail leaves only once that unit of work has committed (send_email queues it with after_commit_batch)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -17,6 +18,7 @@ from deliberation.extensions import db
 from deliberation.notifications.kinds import FormattedText, get_kind, message_for, present
 from deliberation.notifications.mail import send_email
 from deliberation.notifications.models import Notification
+from deliberation.proposals.models import Proposal, Support
 from deliberation.web.pagination import Page, clamp_page
 
 PER_PAGE = 20
@@ -62,6 +64,38 @@ def notify(user: User, kind: str, *, params: dict[str, Any], link: str, email: b
             site_name=current_app.config["SITE_NAME"],
         )
     return notification
+
+
+def followers_of(proposals: list[Proposal]) -> list[tuple[User, Proposal]]:
+    """The authors and supporters of `proposals`, each person once (with the first proposal they follow)."""
+    seen: dict[int, tuple[User, Proposal]] = {}
+    ids = [p.id for p in proposals]
+    by_id = {p.id: p for p in proposals}
+    for proposal in proposals:
+        if proposal.author_id not in seen and proposal.author is not None:
+            seen[proposal.author_id] = (proposal.author, proposal)
+    if ids:
+        rows = db.session.execute(
+            select(Support.proposal_id, User).join(User, User.id == Support.user_id)
+            .where(Support.proposal_id.in_(ids)).order_by(Support.proposal_id, Support.id))
+        for proposal_id, user in rows:
+            seen.setdefault(user.id, (user, by_id[proposal_id]))
+    return [pair for pair in seen.values() if not pair[0].is_deleted]
+
+
+def notify_followers(proposals: list[Proposal], kind: str, *, params: dict, link: str | Callable[[Proposal], str],
+                     actor: User | None, per_proposal=None) -> int:
+    """One notification per person among the authors and supporters (never `actor`), about the first of
+    `proposals` they follow: `per_proposal(proposal)` adds its parameters, `link` may depend on it too.
+    Returns how many were told."""
+    told = 0
+    for user, proposal in followers_of(proposals):
+        if actor is not None and user.id == actor.id:
+            continue
+        extra = per_proposal(proposal) if per_proposal is not None else {}
+        notify(user, kind, params={**params, **extra}, link=link(proposal) if callable(link) else link, actor=None)
+        told += 1
+    return told
 
 
 def _locale_of(user: User) -> str:

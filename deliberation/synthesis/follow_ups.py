@@ -15,6 +15,7 @@ from deliberation.core import audit, clock, signals
 from deliberation.core.errors import Invalid
 from deliberation.core.text import render_markdown
 from deliberation.extensions import db
+from deliberation.notifications.services import notify_followers
 from deliberation.proposals.models import PUBLIC_STATUSES, Proposal, ProposalStatus
 from deliberation.proposals.services.common import MAX_ID, check_length, clean_line, clean_text, enforce
 from deliberation.synthesis import response_policies as policies
@@ -26,7 +27,6 @@ from deliberation.synthesis.models import (
     FollowUpUpdate,
     follow_up_proposals,
 )
-from deliberation.synthesis.responses import notify_followers
 from deliberation.territories.models import Priority
 from deliberation.web.pagination import Page, clamp_page
 

@@ -20,7 +20,8 @@ from deliberation.core import audit, clock, signals
 from deliberation.core.errors import Conflict, Invalid
 from deliberation.core.text import render_markdown
 from deliberation.extensions import db
-from deliberation.proposals.models import PUBLIC_STATUSES, Proposal, ProposalStatus, Support
+from deliberation.notifications.services import notify_followers
+from deliberation.proposals.models import PUBLIC_STATUSES, Proposal, ProposalStatus
 from deliberation.proposals.services.common import clean_line, clean_text, enforce
 from deliberation.synthesis import response_policies as policies
 from deliberation.synthesis.models import (
@@ -235,38 +236,6 @@ def _announce(response: OfficialResponse, actor: User | None, *, updated: bool) 
     notify_followers([proposal], kind, params={"proposal_id": proposal.id, "proposal": proposal.title,
                                                "response_type": response.type.value},
                      link=f"/proposals/{proposal.id}#official-response", actor=actor)
-
-
-def followers_of(proposals: list[Proposal]) -> list[tuple[User, Proposal]]:
-    """The authors and supporters of `proposals`, each person once (with the first proposal they follow)."""
-    seen: dict[int, tuple[User, Proposal]] = {}
-    ids = [p.id for p in proposals]
-    by_id = {p.id: p for p in proposals}
-    for proposal in proposals:
-        if proposal.author_id not in seen and proposal.author is not None:
-            seen[proposal.author_id] = (proposal.author, proposal)
-    if ids:
-        rows = db.session.execute(
-            select(Support.proposal_id, User).join(User, User.id == Support.user_id)
-            .where(Support.proposal_id.in_(ids)).order_by(Support.proposal_id, Support.id))
-        for proposal_id, user in rows:
-            seen.setdefault(user.id, (user, by_id[proposal_id]))
-    return [pair for pair in seen.values() if not pair[0].is_deleted]
-
-
-def notify_followers(proposals: list[Proposal], kind: str, *, params: dict, link: str,
-                     actor: User | None, per_proposal=None) -> int:
-    """One notification per person among the authors and supporters; returns how many were told."""
-    from deliberation.notifications import services as notifications
-
-    told = 0
-    for user, proposal in followers_of(proposals):
-        if actor is not None and user.id == actor.id:
-            continue
-        extra = per_proposal(proposal) if per_proposal is not None else {}
-        notifications.notify(user, kind, params={**params, **extra}, link=link, actor=None)
-        told += 1
-    return told
 
 
 def publish_due(now: datetime | None = None) -> int:

@@ -27,6 +27,7 @@ from deliberation.assemblies.models import (
     PollState,
     agenda_item_proposals,
 )
+from deliberation.assemblies.services.calendar import poll_outcome
 from deliberation.core import clock
 from deliberation.extensions import db
 from deliberation.moderation.models import (
@@ -229,26 +230,9 @@ def _assembly_steps(proposal: Proposal, now: datetime) -> list[TraceStep]:
     return steps
 
 
-def poll_leader(poll: Poll, combined: dict) -> str | None:
-    """The label of the option ranked first (None without any ballot)."""
-    if not combined["total_ballots"] or not combined["ranking"]:
-        return None
-    labels = {option.public_id: option.display_label for option in poll.options}
-    return labels.get(combined["ranking"][0])
-
-
 def _poll_step(poll: Poll, assembly_services) -> TraceStep:
-    combined = assembly_services.combined_results(poll)
-    leader = poll_leader(poll, combined)
-    total = combined["total_ballots"]
-    if leader is None:
-        summary = _("Vote “%(question)s”: closed without any ballot", question=poll.question)
-    else:
-        summary = ngettext("Vote “%(question)s”: “%(leader)s” comes first (%(num)d ballot)",
-                           "Vote “%(question)s”: “%(leader)s” comes first (%(num)d ballots)",
-                           total, question=poll.question, leader=leader)
     link = assembly_services.verify_path(poll) or url_for("api_assemblies.PollResults", poll_id=poll.id)
-    return TraceStep(poll.closed_at, "poll_result", summary, link)
+    return TraceStep(poll.closed_at, "poll_result", poll_outcome(poll), link)
 
 
 # Syntheses -----------------------------------------------------------------------------------------------

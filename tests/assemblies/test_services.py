@@ -20,6 +20,7 @@ from deliberation.assemblies.models import (
 from deliberation.assemblies.voting import PollMethod
 from deliberation.core.audit import AuditEntry
 from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db
 from tests.assemblies.conftest import new_ballot_id
 from tests.factories import (
@@ -90,7 +91,8 @@ def test_agenda_items_are_numbered_and_link_proposals_of_the_consultation(facili
     assembly = services.create_assembly(facilitator, title="Séance", consultation=consultation)
     proposal = ProposalFactory(consultation=consultation)
     first = services.add_agenda_item(assembly, facilitator, title="Ouverture")
-    second = services.add_agenda_item(assembly, facilitator, title="Le square", proposals=[proposal])
+    with unit_of_work():  # its followers are told, after the commit
+        second = services.add_agenda_item(assembly, facilitator, title="Le square", proposals=[proposal])
     assert (first.position, second.position) == (1, 2)
     assert second.proposals == [proposal]
     with pytest.raises(Invalid) as error:

@@ -20,7 +20,7 @@ from deliberation.assemblies.models import (
 )
 from deliberation.assemblies.services.common import require_manager, require_not_ended
 from deliberation.assemblies.services.polls import close_poll
-from deliberation.core import audit, clock
+from deliberation.core import audit, clock, signals
 from deliberation.core.errors import Invalid, NotFound, require
 from deliberation.extensions import db
 
@@ -115,6 +115,8 @@ def add_agenda_item(assembly: Assembly, actor, *, title: str, proposals=()) -> A
     db.session.flush()
     audit.record(actor, "agenda_item_added", item, assembly_id=assembly.id,
                  proposal_ids=[proposal.id for proposal in proposals])
+    if proposals:
+        signals.agenda_item_added.send(item, proposals=proposals, actor=actor)
     return item
 
 

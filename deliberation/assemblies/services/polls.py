@@ -27,7 +27,7 @@ from deliberation.assemblies.receipts import GENESIS
 from deliberation.assemblies.services.common import require_manager, require_not_ended
 from deliberation.assemblies.services.paper import add_results, paper_batch, paper_public, paper_raw_results
 from deliberation.assemblies.voting import PollMethod, ranking, tally
-from deliberation.core import audit, clock
+from deliberation.core import audit, clock, signals
 from deliberation.core.errors import Conflict, Invalid, NotFound
 from deliberation.core.transaction import in_unit_of_work
 from deliberation.extensions import db
@@ -124,6 +124,7 @@ def close_poll(poll: Poll, actor) -> Poll:
     audit.record(actor, "poll_closed", poll, assembly_id=poll.assembly_id, log_head=poll.log_head,
                  ballot_count=poll.ballot_count)
     _announce(poll, actor)
+    signals.poll_closed.send(poll)
     return poll
 
 
