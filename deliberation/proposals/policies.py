@@ -96,6 +96,9 @@ def edit_refusal(user, proposal: Proposal) -> str | None:
         return "account_blocked"
     if proposal.status not in EDITABLE_STATUSES:
         return "not_editable"
+    if proposal.consultation.premoderation and proposal.status != ProposalStatus.PENDING_MODERATION:
+        # Moderation read this text before publishing it: a change would go public unread.
+        return "not_editable"
     if clock.now() > edit_window_ends_at(proposal):
         return "edit_window_over"
     if not proposal.consultation.opens(KIND_ACTIONS[proposal.kind]):

@@ -125,6 +125,8 @@ def test_who_may_submit_for_a_resident(db_session, roles, phase, expected):
     ("withdrawn", "not_editable"),
     ("hidden", "not_editable"),
     ("pending", None),
+    ("pre-moderated, pending", None),
+    ("pre-moderated, published by moderation", "not_editable"),
     ("phase closed", "phase_closed"),
     ("observation in diagnosis", None),
     ("proposal in diagnosis", "phase_closed"),
@@ -133,10 +135,11 @@ def test_who_may_edit_and_until_when(app, db_session, case, expected):
     start = clock.now()
     phase = P.DIAGNOSIS if "diagnosis" in case else (P.VOTE if case == "phase closed" else P.SUBMISSION)
     status = {"withdrawn": ProposalStatus.WITHDRAWN, "hidden": ProposalStatus.HIDDEN,
-              "pending": ProposalStatus.PENDING_MODERATION}.get(case, ProposalStatus.PUBLISHED)
+              "pending": ProposalStatus.PENDING_MODERATION,
+              "pre-moderated, pending": ProposalStatus.PENDING_MODERATION}.get(case, ProposalStatus.PUBLISHED)
     kind = ProposalKind.OBSERVATION if case.startswith("observation") else ProposalKind.PROPOSAL
-    proposal = ProposalFactory(consultation=ConsultationFactory(phase=phase), status=status, kind=kind,
-                               created_at=start)
+    consultation = ConsultationFactory(phase=phase, premoderation=case.startswith("pre-moderated"))
+    proposal = ProposalFactory(consultation=consultation, status=status, kind=kind, created_at=start)
     user = {"other": UserFactory(), "anonymous": None}.get(case, proposal.author)
     window = timedelta(minutes=app.config["PROPOSALS_EDIT_WINDOW_MINUTES"])
     moment = start + window + timedelta(seconds=1) if case == "after the window" else start + window
