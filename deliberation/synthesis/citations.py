@@ -121,6 +121,18 @@ def sections_of(markdown: str) -> list[Section]:
     return [section for _anchor, _token, section in _walk(tokens) if section is not None]
 
 
+def cited_in_section_titles(markdown: str) -> list[str]:
+    """The citation links written in a section's title: not allowed, as a title is what officials answer and
+    what the table of contents shows, where a quote of a contribution hidden later could not be taken back."""
+    tokens = _markdown.parse(markdown or "")
+    found = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2":
+            found += [str(child.attrGet("href") or "") for child in tokens[index + 1].children or []
+                      if child.type == "link_open" and parse_link(str(child.attrGet("href") or "")) is not None]
+    return list(dict.fromkeys(found))
+
+
 # Citations
 
 def _base_url() -> str:
@@ -320,6 +332,10 @@ def render_synthesis(markdown: str) -> str:
 _LINE_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|(?:[-*+]|\d{1,9}[.)])\s+)*")
 
 
+# A bold run (`**words**`): the drafting's key words of a group.
+_BOLD = re.compile(r"\*\*(?:\\.|[^*\\])+\*\*")
+
+
 def _inline_link(href: str) -> re.Pattern:
     """`[text](href)` or `[text](href "title")`, the text allowing escaped characters."""
     return re.compile(r"\[(?:\\.|[^\]\\])*\]\(" + re.escape(href) + r'(?:\s+"[^"]*")?\)')
@@ -327,9 +343,11 @@ def _inline_link(href: str) -> re.Pattern:
 
 def redact_withdrawn_sources(consultation, markdown: str) -> str:
     """The text with what it quoted of contributions that are no longer public (hidden, withdrawn or merged
-    after the synthesis was validated) taken out: a proposal's link keeps its address (which shows the
-    moderation placeholder) but not its title; a passage citing such a comment, whose quoted words sit next to
-    the link, is replaced whole. The stored text is left as written: this is what the public reads."""
+    after the synthesis was validated) taken out. A passage whose every source is gone, or that cites such a
+    comment (its quoted words sit next to the link), is replaced whole: its other words (a group's key words,
+    drawn from those very texts) are theirs too. Where other sources remain, a gone proposal's link keeps its
+    address (which shows the moderation placeholder) but not its title, and the passage's bold key words go.
+    The stored text is left as written: this is what the public reads."""
     problems = check_citations(consultation, markdown)
     gone = {problem.href for problem in problems if problem.code in ("not_public", "not_found")}
     if not gone:
@@ -338,19 +356,26 @@ def redact_withdrawn_sources(consultation, markdown: str) -> str:
     for token in _markdown.parse(markdown):
         if token.type != "inline" or token.map is None:
             continue
-        dead = [str(child.attrGet("href") or "") for child in token.children or []
-                if child.type == "link_open" and str(child.attrGet("href") or "") in gone]
+        links = [str(child.attrGet("href") or "") for child in token.children or [] if child.type == "link_open"]
+        dead = [href for href in links if href in gone]
         if not dead:
             continue
         start, end = token.map
-        if all(parse_link(href)[0] != COMMENT for href in dead):
+        live_sources = [href for href in links if href not in gone and parse_link(href) is not None
+                        and parse_link(href)[0] != POLL]
+        if live_sources and all(parse_link(href)[0] != COMMENT for href in dead):
             rewritten = _without_titles(lines[start:end], dead)
             if rewritten is not None:
-                lines[start:end] = rewritten
+                hidden_words = "**" + _("key words not shown") + "**"
+                lines[start:end] = [_BOLD.sub(hidden_words, line) for line in rewritten]
                 continue
-        # A quoted comment, or a link written another way: the whole passage goes.
+        # Nothing public left to quote, a quoted comment, or a link written another way: the whole passage goes,
+        # its links kept (they lead to the moderation placeholder).
         prefix = _LINE_PREFIX.match(lines[start]).group(0)
-        lines[start] = prefix + _("Passage withdrawn: it quoted a contribution that is no longer public.")
+        label = _("source")
+        sources = ", ".join(f"[{label}]({href})" for href in dict.fromkeys(dead))
+        lines[start] = prefix + _("Passage withdrawn: it quoted a contribution that is no longer public.") + \
+            f" ({sources})"
         for index in range(start + 1, end):
             lines[index] = ""
     return "\n".join(lines)

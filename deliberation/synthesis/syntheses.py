@@ -174,10 +174,13 @@ def _cites_withdrawn_sources(synthesis: Synthesis) -> bool:
 
 
 def citation_problems(consultation, body: str) -> list[str]:
-    """The messages about the citations of `body` that do not point to a public contribution."""
+    """The messages about the citations of `body` that do not point to a public contribution, or that stand in a
+    section's title."""
     # Given the text itself, every distinct link is checked (two spellings of one target included).
     problems = citation_tools.check_citations(consultation, body)
-    return [_problem_text(problem) for problem in problems]
+    in_titles = [_("%(link)s: a section title cannot cite a contribution; cite it in the text below the title.",
+                   link=href) for href in citation_tools.cited_in_section_titles(body)]
+    return [_problem_text(problem) for problem in problems] + in_titles
 
 
 def _problem_text(problem) -> str:

@@ -1,0 +1,60 @@
+"""Review 5: what a published synthesis shows once a contribution it cited is hidden (a group's key words are
+drawn from its members' texts), and citations in section titles (which no redaction can take back)."""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.extensions import db
+from deliberation.proposals.models import ProposalStatus
+from deliberation.synthesis.citations import redact_withdrawn_sources
+from deliberation.synthesis.models import SynthesisStatus
+from tests.factories import ProposalFactory
+from tests.helpers import bearer, commit_setup
+from tests.synthesis.synthesis_world import make_world, synthesis_at
+
+
+@pytest.fixture
+def world(db_session):
+    return make_world()
+
+
+def test_a_group_of_one_hidden_contribution_is_withdrawn_whole_its_link_kept(world):
+    hidden = ProposalFactory(consultation=world.consultation, title="Dupont voleur escroc")
+    text = (f"## Minorités\n\n- **dupont, escroc, voleur** — 1 contribution, 0 soutien : "
+            f"[« {hidden.title} »](/proposals/{hidden.id})\n")
+    assert redact_withdrawn_sources(world.consultation, text) == text
+    hidden.status = ProposalStatus.HIDDEN
+    db.session.flush()
+    shown = redact_withdrawn_sources(world.consultation, text)
+    assert "voleur" not in shown and "dupont" not in shown.lower()
+    assert "Passage retiré" in shown and f"(/proposals/{hidden.id})" in shown
+
+
+def test_a_mixed_group_loses_its_key_words_and_the_hidden_title_keeps_the_others(world):
+    public = world.proposals[0]
+    hidden = ProposalFactory(consultation=world.consultation, title="Dupont voleur escroc")
+    text = (f"## Cadre de vie\n\n- **banc, voleur** — 2 contributions : [« {public.title} »](/proposals/{public.id}), "
+            f"[« {hidden.title} »](/proposals/{hidden.id})\n")
+    hidden.status = ProposalStatus.HIDDEN
+    db.session.flush()
+    shown = redact_withdrawn_sources(world.consultation, text)
+    assert "voleur" not in shown
+    assert f"[« {public.title} »](/proposals/{public.id})" in shown and f"(/proposals/{hidden.id})" in shown
+    assert "mots-clés non affichés" in shown
+
+
+def test_a_section_title_cannot_cite_a_contribution(client, world):
+    synthesis = synthesis_at(world, SynthesisStatus.IN_REVIEW)
+    proposal = world.proposals[0]
+    commit_setup()
+    body = f"## [{proposal.title}](/proposals/{proposal.id})\n\nDes bancs.\n"
+    response = client.put(f"/api/v1/syntheses/{synthesis.id}", json={"body": body, "version": 1},
+                          headers={**bearer(world.moderator), "Accept-Language": "fr"})
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and error["code"] == "invalid_citations"
+    assert "un titre de section ne peut pas citer" in error["fields"]["body"][0]
+    good = f"## Cadre de vie\n\nDes bancs ([{proposal.title}](/proposals/{proposal.id})).\n"
+    response = client.put(f"/api/v1/syntheses/{synthesis.id}", json={"body": good, "version": 1},
+                          headers=bearer(world.moderator))
+    assert response.status_code == 200
