@@ -20,6 +20,7 @@ def support_proposal(proposal: Proposal, actor) -> tuple[Support, bool]:
     SAVEPOINT so the rest of the transaction survives.
     """
     enforce(policies.support_refusal(actor, proposal))
+    _lock(proposal)
     existing = _find(proposal, actor)
     if existing is not None:
         return existing, False
@@ -41,6 +42,7 @@ def withdraw_support(proposal: Proposal, actor) -> bool:
     """Withdraw the actor's support. Idempotent: True when a support was removed, False when there was none
     (the API answers 204 either way, as a DELETE should)."""
     enforce(policies.unsupport_refusal(actor, proposal))
+    _lock(proposal)
     result = db.session.execute(
         delete(Support).where(Support.proposal_id == proposal.id, Support.user_id == actor.id)
         .execution_options(synchronize_session="fetch")
@@ -57,6 +59,15 @@ def has_supported(proposal: Proposal, user) -> bool:
     return bool(db.session.scalar(
         select(exists().where(Support.proposal_id == proposal.id, Support.user_id == user.id))
     ))
+
+
+def _lock(proposal: Proposal) -> None:
+    """Hold the proposal's row until the commit (PostgreSQL; SQLite runs one writer at a time) before touching
+    its supports: a merge, which locks its proposals first, then waits for us or we for it. Without it a
+    support's foreign-key check (KEY SHARE) followed by its counter update deadlocked against a merge."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # FOR NO KEY UPDATE: the row lock an UPDATE of the counter takes anyway, taken before the INSERT.
+        db.session.execute(select(Proposal.id).where(Proposal.id == proposal.id).with_for_update(key_share=True))
 
 
 def _find(proposal: Proposal, actor) -> Support | None:
