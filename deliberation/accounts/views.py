@@ -160,12 +160,14 @@ def account():
 @login_required
 def update_profile():
     form = ProfileForm()
+    status = 422
     if form.validate_on_submit():
         try:
             with unit_of_work():
                 user = services.update_profile(current_actor(), form.display_name.data, form.locale.data)
         except DomainError as error:
-            attach_errors(form, error)
+            attach_errors(form, error, default_field="display_name")
+            status = error.status  # 403 for a blocked account renaming itself
         else:
             flash(_("Your profile was saved."), "success")
             response = redirect(url_for(".account", _anchor=FLASHES_ANCHOR))
@@ -176,7 +178,7 @@ def update_profile():
             else:
                 response.delete_cookie("lang")
             return response
-    return _render_account(422, profile_form=form)
+    return _render_account(status, profile_form=form)
 
 
 @bp.post("/account/notifications")

@@ -65,7 +65,7 @@ class AppealDecision(MethodView):
     @bp.alt_response(401, schema=ErrorSchema)
     @bp.alt_response(403, schema=ErrorSchema, description="not_moderator, own_decision, own_content")
     @bp.alt_response(404, schema=ErrorSchema)
-    @bp.alt_response(409, schema=ErrorSchema, description="appeal_closed, not_hidden")
+    @bp.alt_response(409, schema=ErrorSchema, description="appeal_closed, decision_superseded")
     @bp.alt_response(422, schema=ErrorSchema, description="validation_error")
     def post(self, data, appeal_id):
         """Another moderator than the one who decided upholds the decision or overturns it (the item is

@@ -24,6 +24,7 @@ from deliberation.moderation.models import (
     ModerationDecision,
 )
 from deliberation.moderation.targets import Target, get_target
+from deliberation.proposals.models import PUBLIC_STATUSES
 from deliberation.proposals.services.common import clean_line, clean_text
 
 APPEAL_MAX_LENGTH = 1000
@@ -56,6 +57,9 @@ APPEAL_MESSAGES = {
     "not_moderator": _l("Only the moderators of this consultation can do this."),
     "own_content": _l("You cannot decide on an appeal about your own contribution."),
     "own_report": _l("You reported this item yourself: another moderator decides on the appeal."),
+    "decision_superseded": _l(
+        "A later decision hides this item now: overturning this one would not make it visible again. Uphold "
+        "this appeal; its author can contest the later decision."),
     "account_blocked": ACCOUNT_BLOCKED,
 }
 TEXT_REQUIRED = _l("Say why you contest this decision.")
@@ -265,8 +269,13 @@ def decide_appeal(actor, appeal_id, *, outcome, reason=None) -> ModerationAppeal
         if target is None:
             raise NotFound()
         current = services.latest_hide(target.type, target.id) if target.is_hidden else None
-        # Restored meanwhile, or hidden again by a later decision nobody contested: nothing of this one to undo.
-        if current is not None and current.id == appeal.decision_id:
+        # Hidden now by a later decision (an automatic hiding confirmed by a moderator): overturning this one would
+        # not make the item visible again, and telling its author so would be false. The later decision can be
+        # contested on its own.
+        if current is not None and current.id != appeal.decision_id:
+            raise appeal_error(Conflict, "decision_superseded")
+        # Restored meanwhile: nothing of this one to undo.
+        if current is not None:
             restore = services.decide(actor, target.type, target.id, action=ModerationAction.RESTORE.value,
                                       note=reason, tell_author=False)
             appeal.restore_decision_id = restore.id
@@ -292,7 +301,11 @@ def _notify_author(appeal: ModerationAppeal, target: Target | None) -> None:
         return
     proposal = target.proposal
     kind = f"moderation_appeal_{appeal.status.value}"
-    params = {"proposal_id": proposal.id if proposal else None, "proposal": proposal.title if proposal else "",
+    # As moderation.services._notify_author: a comment's author may not read the title of a proposal that is
+    # hidden or awaiting moderation.
+    readable = proposal is not None and (proposal.status in PUBLIC_STATUSES or proposal.author_id == author.id)
+    shown = (proposal.title if readable else f"n° {proposal.id}") if proposal else ""
+    params = {"proposal_id": proposal.id if proposal else None, "proposal": shown,
               "note": appeal.outcome_reason or ""}
     notifications.notify(author, kind, params=params, link=target.link)
 

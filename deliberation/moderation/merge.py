@@ -7,6 +7,8 @@ to the kept one, its open reports are closed, and both authors hear of it after 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -115,7 +117,7 @@ def merge(actor, target: Target, *, into_id, reason, note, charter_rule) -> Mode
     audit.record(actor, "moderation_merge", target_type=target.type.value, target_id=duplicate.id,
                  decision_id=decision.id, into_id=kept.id, reason=decision.reason, supports_added=supports_added,
                  comments_moved=comments_moved, repointed=repointed, reports_closed=closed)
-    _notify(duplicate, kept)
+    _notify(duplicate, kept, was_public=_public_state(decision.previous_state))
     return decision
 
 
@@ -175,7 +177,15 @@ def _recount(kept: Proposal) -> None:
     db.session.expire(kept, ["supports_count", "comments_count"])
 
 
-def _notify(duplicate: Proposal, kept: Proposal) -> None:
+def _public_state(state: str | None) -> bool:
+    """Whether a proposal in `state` (a decision's previous_state) was public."""
+    try:
+        return state is not None and ProposalStatus(state) in PUBLIC_STATUSES
+    except ValueError:
+        return False
+
+
+def _notify(duplicate: Proposal, kept: Proposal, *, was_public: bool) -> None:
     from deliberation.notifications import services as notifications
 
     link = f"/proposals/{kept.id}"
@@ -183,8 +193,11 @@ def _notify(duplicate: Proposal, kept: Proposal) -> None:
         notifications.notify(duplicate.author, "moderation_merged", link=link,
                              params={"proposal_id": duplicate.id, "proposal": duplicate.title, "into": kept.title})
     if kept.author is not None and not kept.author.is_deleted and kept.author_id != duplicate.author_id:
+        # A duplicate merged while awaiting moderation was never published: its number, not its title (as
+        # moderation.services._notify_author does for a proposal one may not read).
+        shown = duplicate.title if was_public else f"n° {duplicate.id}"
         notifications.notify(kept.author, "moderation_merged_into", link=link,
-                             params={"proposal_id": kept.id, "proposal": kept.title, "from": duplicate.title})
+                             params={"proposal_id": kept.id, "proposal": kept.title, "from": shown})
 
 
 # Queries for pages -----------------------------------------------------------------------------------------
@@ -204,11 +217,44 @@ def final_destination(proposal: Proposal) -> Proposal | None:
     return current if current.id != proposal.id else None
 
 
-def merged_into(kept: Proposal) -> list[Proposal]:
+@dataclass(frozen=True)
+class MergedFrom:
+    """A proposal merged into another, as the kept one's page shows it: `title` is None when it was never public
+    (merged while awaiting moderation), and the page shows its number only."""
+
+    id: int
+    title: str | None
+    proposal: Proposal
+
+
+def merged_into(kept: Proposal) -> list[MergedFrom]:
     """The proposals merged into `kept`, oldest merge first (shown on its page)."""
-    return list(db.session.scalars(
+    proposals = list(db.session.scalars(
         select(Proposal).where(Proposal.merged_into_id == kept.id, Proposal.status == ProposalStatus.MERGED)
         .order_by(Proposal.updated_at, Proposal.id)))
+    public = _public_before_merge([proposal.id for proposal in proposals])
+    return [MergedFrom(proposal.id, proposal.title if proposal.id in public else None, proposal)
+            for proposal in proposals]
+
+
+def _public_before_merge(ids: list[int]) -> set[int]:
+    """Those of `ids` that were public when merged, from their latest merge decision's previous state (a proposal
+    merged with no decision on record, from before decisions kept it, counts as public if it was ever published)."""
+    if not ids:
+        return set()
+    states: dict[int, str | None] = {}
+    for target_id, state in db.session.execute(
+            select(ModerationDecision.target_id, ModerationDecision.previous_state)
+            .where(ModerationDecision.target_type == ReportTargetType.PROPOSAL,
+                   ModerationDecision.target_id.in_(ids), ModerationDecision.action == ModerationAction.MERGE)
+            .order_by(ModerationDecision.decided_at, ModerationDecision.id)):
+        states[target_id] = state
+    unrecorded = [ident for ident in ids if ident not in states]
+    public = {ident for ident, state in states.items() if _public_state(state)}
+    if unrecorded:
+        public.update(db.session.scalars(select(Proposal.id).where(Proposal.id.in_(unrecorded),
+                                                                   Proposal.published_at.is_not(None))))
+    return public
 
 
 def merge_candidates(duplicate: Proposal, query: str | None = None, limit: int = 50) -> list[Proposal]:

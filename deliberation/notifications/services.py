@@ -19,6 +19,7 @@ from deliberation.notifications.kinds import FormattedText, get_kind, message_fo
 from deliberation.notifications.mail import send_email
 from deliberation.notifications.models import Notification
 from deliberation.proposals.models import Proposal, Support
+from deliberation.proposals.services.common import MAX_ID
 from deliberation.web.pagination import Page, clamp_page
 
 PER_PAGE = 20
@@ -104,8 +105,10 @@ def _locale_of(user: User) -> str:
 
 
 def get_notification(notification_id: int, user: User) -> Notification:
-    """The user's own notification; someone else's does not exist for them (404)."""
-    notification = db.session.get(Notification, notification_id)
+    """The user's own notification; someone else's does not exist for them (404), nor does an id beyond the
+    column (SQLite overflows, PostgreSQL refuses it)."""
+    in_range = isinstance(notification_id, int) and 0 < notification_id <= MAX_ID
+    notification = db.session.get(Notification, notification_id) if in_range else None
     if notification is None or notification.user_id != user.id:
         raise NotFound()
     return notification
