@@ -9,7 +9,7 @@ announced by `deliberation responses publish-due` (a cron job), idempotently.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -36,6 +36,8 @@ from deliberation.synthesis.models import (
 
 COUNCIL_NUMBER_MAX_LENGTH = 50
 COUNCIL_BODY_MAX_LENGTH = 200
+# How far ahead a response may be scheduled.
+PUBLISH_AT_MAX_DELAY = timedelta(days=5 * 365)
 
 # A public response moves its proposal to "answered" only from these; never back from in_progress or done.
 ANSWERABLE_STATUSES = frozenset({ProposalStatus.PUBLISHED, ProposalStatus.UNDER_REVIEW})
@@ -78,6 +80,15 @@ def answer_section(section: SynthesisSection, actor: User, *, type, justificatio
     return _apply(response, actor, values, decision, target=None)
 
 
+def _within_reach(moment: datetime) -> bool:
+    """Not beyond PUBLISH_AT_MAX_DELAY (nor beyond what a timestamp holds: 9999-12-31T23:59-12:00 is year 10000
+    in UTC)."""
+    try:
+        return moment.astimezone(UTC) <= clock.now() + PUBLISH_AT_MAX_DELAY
+    except OverflowError:
+        return False
+
+
 def _clean(type, justification, referred_to, council_decision, publish_at) -> dict:
     errors: dict[str, list] = {}
     try:
@@ -91,6 +102,10 @@ def _clean(type, justification, referred_to, council_decision, publish_at) -> di
     if len(partner) > PARTNER_MAX_LENGTH:
         errors["referred_to"] = [_l("At most %(max)s characters.", max=PARTNER_MAX_LENGTH)]
     decision = _clean_decision(council_decision, errors)
+    if publish_at is not None and publish_at.tzinfo is None:
+        raise ValueError("publish_at must be an aware datetime")
+    if publish_at is not None and not _within_reach(publish_at):
+        errors["publish_at"] = [_l("Choose a publication date within the next five years.")]
     if errors:
         raise Invalid("validation_error", fields=errors)
     if response_type in JUSTIFIED_TYPES and not text:
@@ -98,8 +113,6 @@ def _clean(type, justification, referred_to, council_decision, publish_at) -> di
     if response_type == ResponseType.REFERRED and not partner:
         raise Invalid("partner_required", fields={"referred_to": [PARTNER_REQUIRED]})
     now = clock.now()
-    if publish_at is not None and publish_at.tzinfo is None:
-        raise ValueError("publish_at must be an aware datetime")
     return {
         "type": response_type,
         "justification": text or None,

@@ -3,8 +3,11 @@ drawn from its members' texts), and citations in section titles (which no redact
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from deliberation.core import clock
 from deliberation.extensions import db
 from deliberation.proposals.models import ProposalStatus
 from deliberation.synthesis.citations import redact_withdrawn_sources
@@ -58,3 +61,25 @@ def test_a_section_title_cannot_cite_a_contribution(client, world):
     response = client.put(f"/api/v1/syntheses/{synthesis.id}", json={"body": good, "version": 1},
                           headers=bearer(world.moderator))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("publish_at", ["9999-12-31T23:59:59-12:00", "2999-01-01T10:00:00+01:00"])
+def test_a_response_scheduled_beyond_five_years_is_a_field_error_not_a_500(client, world, publish_at):
+    proposal = world.proposals[0]
+    commit_setup()
+    response = client.put(f"/api/v1/proposals/{proposal.id}/response",
+                          json={"type": "accepted", "publish_at": publish_at},
+                          headers={**bearer(world.official), "Accept-Language": "fr"})
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and error["code"] == "validation_error"
+    assert "cinq ans" in error["fields"]["publish_at"][0]
+    assert client.get(f"/api/v1/proposals/{proposal.id}").get_json()["official_response"] is None
+
+
+def test_a_response_scheduled_next_year_is_accepted(client, world):
+    proposal = world.proposals[0]
+    commit_setup()
+    response = client.put(f"/api/v1/proposals/{proposal.id}/response",
+                          json={"type": "accepted", "publish_at": (clock.now() + timedelta(days=300)).isoformat()},
+                          headers=bearer(world.official))
+    assert response.status_code in (200, 201) and response.get_json()["public"] is False
