@@ -61,8 +61,6 @@ class ConsultationSyntheses(MethodView):
         comment or poll cited). Status `draft`, version 1."""
         actor = require_user()
         consultation = get_public_consultation(consultation_id, actor)
-        if not policies.can_draft(actor, consultation):
-            raise Forbidden("forbidden")
         with unit_of_work():
             synthesis = services.draft_synthesis(consultation, actor, assembly=_assembly(data["assembly_id"]),
                                                  title=data["title"])

@@ -10,8 +10,8 @@ consultation, administrators hold every role; a blocked account uses none of the
 - everyone reads it once published (when they may see the consultation).
 
 `transition_refusal` answers the code refusing a transition, or None: "authentication_required",
-"forbidden" (no role here at all), "transition_not_allowed" (the graph does not hold that edge, 409) or
-"not_allowed_to_transition" (the edge exists, another role takes it, 403).
+"account_blocked", "forbidden" (no role here at all), "transition_not_allowed" (the graph does not hold that
+edge, 409) or "not_allowed_to_transition" (the edge exists, another role takes it, 403).
 """
 
 from __future__ import annotations
@@ -112,6 +112,8 @@ def transition_refusal(user, synthesis, to_status) -> str | None:
     consultation_id = synthesis.consultation_id
     if not signed_in(user):
         return "authentication_required"
+    if getattr(user, "is_blocked", False):
+        return "account_blocked"
     if not (is_staff_of(user, consultation_id) or is_official_of(user, consultation_id)):
         return "forbidden"
     if not is_transition(synthesis.status, to_status):

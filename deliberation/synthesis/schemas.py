@@ -62,7 +62,8 @@ class SaveSynthesisSchema(Schema):
 
 
 class TransitionSchema(Schema):
-    to = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    # Checked by the service: an unknown status is 422 unknown_status (fields.to) on every door.
+    to = fields.String(required=True, validate=validate.Length(max=40), metadata={"enum": list(STATUSES)})
 
 
 class SynthesisVersionSchema(Schema):

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import delete, exists, func, or_, select, update
 
+from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.accounts.models import User
 from deliberation.core import audit, clock
 from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated, enforce
@@ -48,6 +49,7 @@ SYNTHESIS_MESSAGES = {
     "assembly_not_in_consultation": _l("This assembly belongs to another consultation."),
     "unknown_status": _l("Unknown status."),
     "unknown_version": _l("This version does not exist."),
+    "account_blocked": ACCOUNT_BLOCKED,
 }
 REQUIRED = _l("This field is required.")
 
@@ -64,6 +66,13 @@ def _signed_in(actor) -> None:
         raise Unauthenticated()
 
 
+def _may_write(actor) -> None:
+    """Signed in and not blocked: a blocked account reads but writes nothing (403 account_blocked)."""
+    _signed_in(actor)
+    if getattr(actor, "is_blocked", False):
+        raise synthesis_error(Forbidden, "account_blocked")
+
+
 # Loading -------------------------------------------------------------------------------------------------
 
 
@@ -77,10 +86,11 @@ def get_synthesis(synthesis_id) -> Synthesis:
 
 
 def get_visible_synthesis(synthesis_id, viewer) -> Synthesis:
-    """The synthesis when `viewer` may read it; 401 for an anonymous visitor, 403 for others."""
+    """The synthesis when `viewer` may read it; 401 for an anonymous visitor, 403 for others (account_blocked
+    for a blocked account: its roles no longer open anything, and it should know why)."""
     synthesis = get_synthesis(synthesis_id)
     if not policies.can_view(viewer, synthesis):
-        _signed_in(viewer)
+        _may_write(viewer)
         raise Forbidden("forbidden")
     return synthesis
 
@@ -103,6 +113,14 @@ def lock_synthesis(synthesis: Synthesis) -> Synthesis:
 # Drafting and saving -------------------------------------------------------------------------------------
 
 
+def require_may_draft(actor, consultation) -> None:
+    """401 anonymous, 403 account_blocked, 403 forbidden without the moderator role here (the HTML form checks
+    it before reading the form; draft_synthesis again)."""
+    _may_write(actor)
+    if not policies.can_draft(actor, consultation):
+        raise Forbidden("forbidden")
+
+
 def _default_title(consultation, assembly) -> str:
     if assembly is not None:
         return _("Synthesis of the assembly “%(title)s”", title=assembly.title)[:TITLE_MAX_LENGTH]
@@ -112,9 +130,7 @@ def _default_title(consultation, assembly) -> str:
 def draft_synthesis(consultation, actor, *, assembly=None, title=None) -> Synthesis:
     """A new draft written by the system from the consultation's public contributions (or one assembly's),
     every statement citing its sources. Saved as version 1, origin "drafted"."""
-    _signed_in(actor)
-    if not policies.can_draft(actor, consultation):
-        raise Forbidden("forbidden")
+    require_may_draft(actor, consultation)
     if assembly is not None and assembly.consultation_id != consultation.id:
         raise synthesis_error(Invalid, "assembly_not_in_consultation",
                               fields={"assembly_id": [SYNTHESIS_MESSAGES["assembly_not_in_consultation"]]})
@@ -192,7 +208,7 @@ def save_synthesis(synthesis: Synthesis, actor, *, body, based_on_version) -> Sy
     """Save a new version of the text. Refused when the text is no longer editable (409), when someone saved
     since `based_on_version` (409 synthesis_changed), or when a citation does not point to a public
     contribution (422 invalid_citations, the problems under fields.body)."""
-    _signed_in(actor)
+    _may_write(actor)
     if not policies.is_moderator_of(actor, synthesis.consultation_id):
         raise Forbidden("forbidden")
     synthesis = lock_synthesis(synthesis)
@@ -266,7 +282,7 @@ def _rebuild_structure(synthesis: Synthesis) -> None:
 
 
 def add_review_comment(synthesis: Synthesis, actor, body) -> SynthesisReviewComment:
-    _signed_in(actor)
+    _may_write(actor)
     if not policies.is_staff_of(actor, synthesis.consultation_id):
         raise Forbidden("forbidden")
     if not policies.can_comment(actor, synthesis):

@@ -94,8 +94,7 @@ def draft(consultation_id: int):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     consultation = consultation_services.get_public_consultation(consultation_id, current_user)
-    if not policies.can_draft(current_user, consultation):
-        raise Forbidden("forbidden")
+    services.require_may_draft(current_user, consultation)
     assemblies = _assemblies_of(consultation)
     form = DraftSynthesisForm(assemblies=assemblies)
     if not form.validate_on_submit():

@@ -83,3 +83,29 @@ def test_a_response_scheduled_next_year_is_accepted(client, world):
                           json={"type": "accepted", "publish_at": (clock.now() + timedelta(days=300)).isoformat()},
                           headers=bearer(world.official))
     assert response.status_code in (200, 201) and response.get_json()["public"] is False
+
+
+def test_a_blocked_moderator_is_told_their_account_is_blocked(client, world):
+    synthesis = synthesis_at(world, SynthesisStatus.DRAFT)
+    world.moderator.blocked_at = clock.now()
+    commit_setup()
+    headers = {**bearer(world.moderator), "Accept-Language": "fr"}
+    calls = [
+        client.post(f"/api/v1/syntheses/{synthesis.id}/transitions", json={"to": "in_review"}, headers=headers),
+        client.put(f"/api/v1/syntheses/{synthesis.id}", json={"body": "## A\n\nTexte", "version": 1}, headers=headers),
+        client.post(f"/api/v1/consultations/{world.consultation.id}/syntheses", json={}, headers=headers),
+    ]
+    for response in calls:
+        assert response.status_code == 403 and response.get_json()["error"]["code"] == "account_blocked"
+    db.session.refresh(synthesis)
+    assert synthesis.status == SynthesisStatus.DRAFT and synthesis.version == 1
+
+
+@pytest.mark.parametrize("to, code", [("bogus", "unknown_status"), ("x" * 500, "validation_error")])
+def test_an_unknown_status_is_unknown_status_through_the_api_as_in_the_forms(client, world, to, code):
+    synthesis = synthesis_at(world, SynthesisStatus.DRAFT)
+    commit_setup()
+    response = client.post(f"/api/v1/syntheses/{synthesis.id}/transitions", json={"to": to},
+                           headers=bearer(world.moderator))
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and error["code"] == code and "to" in error["fields"]

@@ -103,4 +103,4 @@ def test_a_blocked_moderator_uses_none_of_their_roles(world):
     world.moderator.blocked_at = clock.now()
     synthesis = _synthesis(world, S.DRAFT)
     assert not policies.can_edit(world.moderator, synthesis)
-    assert policies.transition_refusal(world.moderator, synthesis, S.IN_REVIEW) == "forbidden"
+    assert policies.transition_refusal(world.moderator, synthesis, S.IN_REVIEW) == "account_blocked"
