@@ -40,14 +40,23 @@ def _follow_up(follow_up_id: int):
     return follow_up
 
 
-def _choices(form: FollowUpForm, consultation) -> None:
+# The proposals a commitment's form offers to link (checkboxes), the most supported first.
+OFFERED_PROPOSALS = 500
+
+
+def _choices(form: FollowUpForm, consultation, follow_up=None) -> None:
+    """The priorities, and the OFFERED_PROPOSALS most supported public proposals plus those already linked
+    (wherever they rank; a linked proposal that is not public is kept by the service without being offered)."""
     priorities = list(db.session.scalars(select(Priority).where(Priority.contract_id == consultation.contract_id)
                                          .order_by(Priority.position, Priority.id))) \
         if consultation.contract_id else []
     proposals = list(db.session.scalars(
         select(Proposal).where(Proposal.consultation_id == consultation.id,
                                Proposal.status.in_(PUBLIC_STATUS_VALUES))
-        .order_by(Proposal.supports_count.desc(), Proposal.id).limit(500)))
+        .order_by(Proposal.supports_count.desc(), Proposal.id).limit(OFFERED_PROPOSALS)))
+    offered = {proposal.id for proposal in proposals}
+    if follow_up is not None:
+        proposals += [p for p in follow_up.proposals if p.is_public and p.id not in offered]
     form.set_choices(priorities, proposals)
 
 
@@ -112,7 +121,7 @@ def follow_up_edit(follow_up_id: int):
     else:
         form = FollowUpForm(obj=follow_up)
         form.proposal_ids.data = [p.id for p in follow_up.proposals]
-    _choices(form, follow_up.consultation)
+    _choices(form, follow_up.consultation, follow_up)
     if form.validate_on_submit():
         try:
             with unit_of_work():

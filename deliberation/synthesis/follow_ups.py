@@ -56,8 +56,13 @@ def create_follow_up(consultation: Consultation, actor: User, *, title, owner, d
 def edit_follow_up(follow_up: FollowUp, actor: User, *, title, owner, description="", priority_id=None,
                    proposal_ids=()) -> FollowUp:
     enforce(policies.manage_follow_ups_refusal(actor, follow_up.consultation_id))
-    values = _clean(follow_up.consultation, title, owner, description, priority_id, proposal_ids)
     before = {p.id for p in follow_up.proposals}
+    # A linked proposal that is not public now (hidden, say) is neither offered nor refused: its link is kept as
+    # it is, so that the commitment is still on its page and thread once it is public again.
+    kept = [p for p in follow_up.proposals if not p.is_public]
+    values = _clean(follow_up.consultation, title, owner, description, priority_id,
+                    [ident for ident in proposal_ids or () if ident not in {p.id for p in kept}])
+    values["proposals"] = sorted(values["proposals"] + kept, key=lambda p: p.id)
     for name, value in values.items():
         setattr(follow_up, name, value)
     follow_up.updated_at = clock.now()
