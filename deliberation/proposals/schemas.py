@@ -169,13 +169,15 @@ class CommentSchema(Schema):
     stance = fields.Enum(CommentStance, by_value=True)
     status = fields.Enum(CommentStatus, by_value=True)
     body_html = fields.String(allow_none=True)
-    author = fields.Nested(PersonSchema)
+    author = fields.Nested(PersonSchema, allow_none=True, metadata={"description": "null unless published"})
     created_at = fields.DateTime()
 
     @post_dump(pass_original=True)
     def _redact(self, data, comment, **kwargs):
+        # A hidden comment keeps its place in the thread, as on the page: neither its words nor who wrote them.
         if comment.status != CommentStatus.PUBLISHED:
             data["body_html"] = None
+            data["author"] = None
         return data
 
 

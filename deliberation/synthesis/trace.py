@@ -270,6 +270,8 @@ def response_label(response: OfficialResponse) -> str:
 
 
 def _response_steps(proposal: Proposal, now: datetime) -> list[TraceStep]:
+    if not proposal.is_public:  # as on its page, in the API and the open data: a response goes with its proposal
+        return []
     response = db.session.scalar(select(OfficialResponse).where(OfficialResponse.proposal_id == proposal.id,
                                                                 OfficialResponse.publish_at <= now))
     if response is None:

@@ -260,6 +260,16 @@ def test_comments_post_and_list(client, consultation, resident):
     assert [c["id"] for c in second_page["items"]] == [reply["id"]]
 
 
+def test_a_hidden_comment_keeps_its_place_without_its_words_or_its_author(client, consultation):
+    from deliberation.proposals.models import CommentStatus
+
+    proposal = ProposalFactory(consultation=consultation)
+    CommentFactory(proposal=proposal, status=CommentStatus.HIDDEN, author=UserFactory(display_name="Karim"))
+    db.session.commit()
+    [item] = client.get(f"/api/v1/proposals/{proposal.id}/comments").get_json()["items"]
+    assert item["status"] == "hidden" and item["body_html"] is None and item["author"] is None
+
+
 @pytest.mark.parametrize("payload, status, code, field", [
     ({"stance": "for"}, 422, "validation_error", "body"),
     ({"body": "", "stance": "for"}, 422, "validation_error", "body"),

@@ -94,6 +94,12 @@ def test_a_hidden_proposal_trace_never_quotes_its_text(world):
     assert "injurieux" in text  # the public reason
 
 
+def test_a_proposal_hidden_after_its_answer_leaves_the_response_out_of_its_trace(world):
+    assert "official_response" in {step.kind for step in proposal_trace(world.proposal, now=NOW)}
+    world.proposal.status = "hidden"
+    assert "official_response" not in {step.kind for step in proposal_trace(world.proposal, now=NOW)}
+
+
 def test_many_supports_keep_the_list_short(app, db_session):
     from tests.factories import SupportFactory
 
