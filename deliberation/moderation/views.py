@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -106,9 +108,13 @@ def decide():
 
 
 def _into_id(value):
-    """The kept proposal's number as typed (« 12 », « n° 12 ») or chosen; None when empty."""
-    text = "".join(ch for ch in str(value or "") if ch.isdigit())
-    return _int(text) if text else (None if not str(value or "").strip() else 0)
+    """The kept proposal's number as typed (« 12 », « n° 12 », « #12 ») or chosen; None when empty, 0 (no such
+    proposal: the service refuses it) unless exactly one number was typed (« 12 ou 13 » is not 1213)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    numbers = re.findall(r"\d+", text)
+    return _int(numbers[0]) if len(numbers) == 1 else 0
 
 
 def _error_text(error: DomainError) -> str:

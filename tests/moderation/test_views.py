@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from sqlalchemy import select
 
 from deliberation.consultations.models import Consultation
@@ -134,6 +135,14 @@ def test_the_queue_and_a_decision_from_it(client, proposal, reporter, moderator)
         token_from="/moderation")
     assert refused.status_code == 302
     assert "Choisissez la contribution à conserver." in _text(client.get("/moderation"))
+
+
+@pytest.mark.parametrize("typed, into_id", [("12", 12), ("n° 12", 12), ("#12 ", 12), ("", None),
+                                             ("12 ou 13", 0), ("1, 2", 0), ("douze", 0)])
+def test_the_kept_proposal_is_read_as_one_number_or_refused(typed, into_id):
+    from deliberation.moderation.views import _into_id
+
+    assert _into_id(typed) == into_id  # « 12 ou 13 » was read as no. 1213; 0 is refused as unknown
 
 
 def test_the_public_log_never_shows_the_text_the_reporters_or_the_moderator(client, proposal, reporter,
