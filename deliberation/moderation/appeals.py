@@ -312,11 +312,16 @@ def _notify_author(appeal: ModerationAppeal, target: Target | None) -> None:
 
 def with_appeal_outcomes(months: list) -> list:
     """The public log's monthly counts (moderation.services.monthly_counts) with the appeals decided each month
-    added as "appeal_upheld" and "appeal_overturned", over the same months and any month that has only those."""
+    added as "appeal_upheld" and "appeal_overturned", over the same months and any month that has only those
+    (none about an unpublished consultation, as in the log)."""
     table = {month: dict(counts) for month, counts in months}
     since = min(table) if table else None
-    query = select(ModerationAppeal.decided_at, ModerationAppeal.status).where(
-        ModerationAppeal.status != AppealStatus.OPEN, ModerationAppeal.decided_at.is_not(None))
+    from deliberation.moderation.services import publicly_visible
+
+    query = (select(ModerationAppeal.decided_at, ModerationAppeal.status)
+             .join(ModerationDecision, ModerationDecision.id == ModerationAppeal.decision_id)
+             .where(ModerationAppeal.status != AppealStatus.OPEN, ModerationAppeal.decided_at.is_not(None),
+                    publicly_visible()))
     for decided_at, status in db.session.execute(query):
         month = decided_at.date().replace(day=1)
         if since is not None and month < since:

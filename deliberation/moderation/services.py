@@ -402,7 +402,7 @@ def list_decisions(*, page: int = 1, per_page: int = 20, consultation_id: int | 
     belonging to none (accounts, questions of an assembly outside any consultation); a consultation not
     published (a draft) keeps its decisions out of the log. Callers show only public fields (never the
     moderator or the text)."""
-    where = [_publicly_visible()]
+    where = [publicly_visible()]
     if consultation_id is not None:
         where.append(ModerationDecision.consultation_id == consultation_id)
     total = db.session.scalar(select(func.count()).select_from(ModerationDecision).where(*where)) or 0
@@ -413,7 +413,8 @@ def list_decisions(*, page: int = 1, per_page: int = 20, consultation_id: int | 
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def _publicly_visible():
+def publicly_visible():
+    """Decisions the public log shows: none about an unpublished consultation."""
     published = select(Consultation.id).where(Consultation.is_published.is_(True))
     return or_(ModerationDecision.consultation_id.is_(None), ModerationDecision.consultation_id.in_(published))
 
@@ -425,7 +426,7 @@ def monthly_counts(months: int = 12) -> list[tuple[date, dict[str, int]]]:
     counts: dict[date, Counter] = {}
     for decided_at, action in db.session.execute(
             select(ModerationDecision.decided_at, ModerationDecision.action)
-            .where(ModerationDecision.decided_at >= since, _publicly_visible())):
+            .where(ModerationDecision.decided_at >= since, publicly_visible())):
         counts.setdefault(decided_at.date().replace(day=1), Counter())[ModerationAction(action).value] += 1
     return [(month, dict(counts[month])) for month in sorted(counts, reverse=True)]
 

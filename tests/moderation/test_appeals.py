@@ -215,6 +215,11 @@ def test_the_log_counts_decisions_and_appeal_outcomes_per_month(client, proposal
         (11, {"restore": 1, "appeal_overturned": 1}), (10, {"hide": 1})]
     assert "Recours : décision levée" in page and "Novembre 2026" in page and "Octobre 2026" in page
 
+    proposal.consultation.is_published = False  # an unpublished consultation's decisions and appeals: not counted
+    commit_setup()
+    with clock.frozen_at(datetime(2026, 11, 3, 11, 0, tzinfo=UTC)):
+        assert appeals.with_appeal_outcomes(services.monthly_counts()) == []
+
 
 def test_the_hiding_e_mail_says_the_author_can_contest(proposal, author, moderator, mail_outbox):
     _hide("proposal", proposal.id, moderator)
