@@ -221,8 +221,8 @@ class CouncilDecision(Base):
 class OfficialResponse(Base):
     """The elected officials' answer to one proposal, or to one section of a synthesis.
 
-    Public from `publish_at` on (officials may answer now and publish at a set date); until then only the
-    officials and moderators see it.
+    Public from `publish_at` on (officials may answer now and publish at a set date), while its proposal is
+    public; otherwise only the consultation's officials see it (response_policies.can_see_response).
     """
 
     __tablename__ = "official_responses"
