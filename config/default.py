@@ -36,6 +36,12 @@ ACCOUNTS_LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 ACCOUNTS_REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
 # Rate limit on API token creation (per address).
 ACCOUNTS_TOKEN_RATE_LIMIT = "10 per minute;50 per hour"
+# Rate limit on open-data downloads (per address): each one reads the whole consultation.
+EXPORTS_RATE_LIMIT = "20 per minute;200 per hour"
+# Open-data files one server process builds at once; the others wait (see exports/open_data/slots.py).
+EXPORTS_CONCURRENT_BUILDS = 2
+# How long a download waits for its turn before 503 export_busy.
+EXPORTS_BUILD_WAIT_SECONDS = 30
 # Storage of rate-limit counters; empty means MESSAGE_QUEUE when set, else memory.
 RATELIMIT_STORAGE_URI = ""
 # Whether rate limits apply at all.

@@ -115,3 +115,24 @@ def csrf(client):
         return csrf_token_from(client.get(path))
 
     return token
+
+
+@pytest.fixture
+def rate_limits_on(app):
+    """Turn Flask-Limiter on for the shared test app (the testing configuration turns it off), then off again.
+
+    The limiter is initialised without adding its before/after-request hooks a second time (the app has
+    served requests already); the decorated views check their own limits.
+    """
+    from deliberation.extensions import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    app.extensions.setdefault("limiter", set()).add(limiter)
+    limiter.init_app(app)
+    limiter.reset()
+    try:
+        yield limiter
+    finally:
+        limiter.reset()
+        limiter.enabled = False
+        app.config["RATELIMIT_ENABLED"] = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
@@ -14,7 +14,7 @@ from deliberation.api.common import ErrorSchema, actor_or_none
 from deliberation.consultations.models import Consultation
 from deliberation.core.errors import Invalid, NotFound
 from deliberation.exports import open_data
-from deliberation.extensions import db
+from deliberation.extensions import db, limiter
 from deliberation.proposals import policies as proposal_policies
 
 bp = Blueprint("api_exports", __name__, url_prefix="/api/v1", description="open data")
@@ -48,12 +48,15 @@ def visible_consultation(consultation_id: int) -> Consultation:
 
 @bp.route("/consultations/<int:consultation_id>/export")
 class ConsultationExport(MethodView):
+    @limiter.limit(lambda: current_app.config["EXPORTS_RATE_LIMIT"])
     @bp.arguments(ExportQuerySchema, location="query")
     @bp.response(200, ExportSchema, description="format=json")
     @bp.alt_response(200, description="format=csv: a ZIP of one CSV per table (UTF-8 with BOM), or with "
                                       "table=<name> that one CSV", content_type="application/zip")
     @bp.alt_response(404, schema=ErrorSchema, description="unknown consultation")
     @bp.alt_response(422, schema=ErrorSchema, description="unknown_export_format, unknown_export_table")
+    @bp.alt_response(429, schema=ErrorSchema, description="rate_limited (EXPORTS_RATE_LIMIT, per address)")
+    @bp.alt_response(503, schema=ErrorSchema, description="export_busy: too many downloads under way; Retry-After")
     def get(self, args, consultation_id: int):
         """Open data of the consultation, under the Licence Ouverte / Etalab 2.0: contributions, comments, votes
         and their results and ballot logs, syntheses, responses, follow-ups and the moderation log. No personal
@@ -66,14 +69,16 @@ class ConsultationExport(MethodView):
         if table is not None and table not in open_data.TABLES:
             raise Invalid("unknown_export_table", _("Unknown table."),
                           fields={"table": [_("Choose one of: %(tables)s.", tables=", ".join(open_data.TABLES))]})
-        if export_format == "json":  # written here so that tables and columns keep their documented order
-            body = json.dumps(open_data.export_json(consultation), ensure_ascii=False).encode("utf-8")
-            return Response(body, content_type="application/json")
-        if table is not None:
-            body = open_data.table_csv(table, open_data.build_tables(consultation, only=table)[table])
-            return _download(body, "text/csv; charset=utf-8", open_data.export_filename(consultation, "csv", table))
-        return _download(open_data.export_csv_zip(consultation), "application/zip",
-                         open_data.export_filename(consultation, "zip"))
+        with open_data.build_slot():
+            if export_format == "json":  # written here so that tables and columns keep their documented order
+                body = json.dumps(open_data.export_json(consultation), ensure_ascii=False).encode("utf-8")
+                return Response(body, content_type="application/json")
+            if table is not None:
+                body = open_data.table_csv(table, open_data.build_tables(consultation, only=table)[table])
+                return _download(body, "text/csv; charset=utf-8",
+                                 open_data.export_filename(consultation, "csv", table))
+            return _download(open_data.export_csv_zip(consultation), "application/zip",
+                             open_data.export_filename(consultation, "zip"))
 
 
 def _download(body: bytes, content_type: str, filename: str) -> Response:

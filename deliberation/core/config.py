@@ -80,7 +80,8 @@ def validate_config(config) -> None:
     if env == "production" and config.get("ACCOUNTS_ARGON2_FAST"):
         problems.append("ACCOUNTS_ARGON2_FAST must stay off in production")
     for key in ("ACCOUNTS_PASSWORD_MIN_LENGTH", "ACCOUNTS_TOKEN_LIFETIME_DAYS", "PROPOSALS_PER_PAGE",
-                "PROPOSALS_MAX_PER_PAGE", "ASSEMBLIES_TALLY_INTERVAL_MS"):
+                "PROPOSALS_MAX_PER_PAGE", "ASSEMBLIES_TALLY_INTERVAL_MS", "EXPORTS_CONCURRENT_BUILDS",
+                "EXPORTS_BUILD_WAIT_SECONDS"):
         value = config.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             problems.append(f"{key} must be a positive whole number")

@@ -36,6 +36,7 @@ MESSAGES = {
     "bad_request": _l("The request is not valid."),
     "method_not_allowed": _l("This method is not allowed here."),
     "internal_error": _l("Something went wrong on our side. Nothing was saved."),
+    "export_busy": _l("Many downloads of this data are under way: please try again in a minute."),
     "database_busy": _l("Many people are saving at this very moment. Nothing was saved: please try again in a "
                         "few seconds."),
     "vote_not_confirmed": _l("Your vote is not confirmed yet: your phone sends it again by itself."),

@@ -65,7 +65,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
         db.session.rollback()
-        return error_response(error.status, error.code, error.message, error.to_dict().get("fields"))
+        response = app.make_response(
+            error_response(error.status, error.code, error.message, error.to_dict().get("fields")))
+        if getattr(error, "retry_after", None):  # a 503 that passes: when to ask again
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):

@@ -1,4 +1,5 @@
-"""Helpers for the accounts tests: signing a test client in through the real login form, rate limits on."""
+"""Helpers for the accounts tests: signing a test client in through the real login form (rate limits on: the
+rate_limits_on fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -19,27 +20,6 @@ def sign_in(client, user, password: str = DEFAULT_PASSWORD):
 
 def page_token(client, path: str = "/account") -> str:
     return csrf_token_from(client.get(path))
-
-
-@pytest.fixture
-def rate_limits_on(app):
-    """Turn Flask-Limiter on for the shared test app (the testing configuration turns it off), then off again.
-
-    The limiter is initialised without adding its before/after-request hooks a second time (the app has
-    served requests already); the decorated views check their own limits.
-    """
-    from deliberation.extensions import limiter
-
-    app.config["RATELIMIT_ENABLED"] = True
-    app.extensions.setdefault("limiter", set()).add(limiter)
-    limiter.init_app(app)
-    limiter.reset()
-    try:
-        yield limiter
-    finally:
-        limiter.reset()
-        limiter.enabled = False
-        app.config["RATELIMIT_ENABLED"] = False
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from deliberation.exports.open_data.rows import (
     public_responses,
     published_syntheses,
 )
+from deliberation.exports.open_data.slots import ExportBusy, build_slot
 from deliberation.exports.open_data.writers import (
     FORMATS,
     LICENCE,
@@ -31,7 +32,8 @@ from deliberation.exports.open_data.writers import (
 )
 
 __all__ = [
-    "FORMATS", "LICENCE", "LICENCE_URL", "TABLES", "Column", "Table", "UnknownTable", "build_tables",
+    "FORMATS", "LICENCE", "LICENCE_URL", "TABLES", "Column", "ExportBusy", "Table", "UnknownTable", "build_slot",
+    "build_tables",
     "consultation_follow_ups", "consultation_summary", "export_csv_zip", "export_filename", "export_json",
     "public_responses", "published_syntheses", "table_csv",
 ]
