@@ -169,7 +169,7 @@ def test_transition_refusals(client, world):
     _error(_move(client, synthesis, world.resident, "in_review"), 403, "forbidden")
     _error(_move(client, synthesis, world.moderator, "published"), 409, "transition_not_allowed")
     _error(_move(client, synthesis, world.moderator, "draft"), 409, "transition_not_allowed")
-    _error(_move(client, synthesis, world.moderator, "archived"), 422, "validation_error")
+    _error(_move(client, synthesis, world.moderator, "archived"), 422, "unknown_status")
     response = client.post(f"/api/v1/syntheses/{synthesis.id}/transitions", json={}, headers=bearer(world.moderator))
     _error(response, 422, "validation_error")
     _error(_move(client, type("Missing", (), {"id": 999999})(), world.moderator, "in_review"), 404, "not_found")
