@@ -39,6 +39,9 @@ def test_resident_registers_submits_supports_comments_and_finds_it(page, live_se
     visit(page, "/")
     follow(page, page.get_by_role("link", name=re.compile("Budget des quartiers 2027")))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Budget des quartiers 2027")
+    # The neighbourhood assembly to come, with the proposals on its agenda.
+    expect(page.get_by_role("heading", name="Assemblées publiques")).to_be_visible()
+    expect(page.locator(".assembly-list")).to_contain_text("Assemblée de quartier des Tilleuls")
     follow(page, page.get_by_role("link", name="Déposer une contribution"))
     page.get_by_label("Proposition", exact=True).check()
     page.get_by_label("Titre").fill(TITLE)
