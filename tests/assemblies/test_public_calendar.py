@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from deliberation.assemblies import services
-from deliberation.assemblies.models import AssemblyState
+from deliberation.assemblies.models import AssemblyMode, AssemblyState
 from deliberation.extensions import db
 from deliberation.proposals.models import ProposalStatus
 from tests.assemblies.conftest import new_ballot_id
@@ -81,3 +81,19 @@ def test_the_proposal_page_says_when_it_will_be_debated(client, consultation, fa
     assert 'id="agenda"' in page and "À l’ordre du jour d’une assemblée" in page
     assert "Assemblée des Tilleuls" in page and "point 1 de l’ordre du jour, « Le square »" in page
     assert "Assemblée passée" not in page  # past debates are in the proposal's thread
+
+
+@pytest.mark.parametrize("mode, state, joinable", [
+    (AssemblyMode.ONLINE, AssemblyState.LIVE, True),
+    (AssemblyMode.HYBRID, AssemblyState.LIVE, True),
+    (AssemblyMode.ONLINE, AssemblyState.SCHEDULED, False),
+    (AssemblyMode.IN_PERSON, AssemblyState.LIVE, False),
+])
+def test_an_assembly_held_online_can_be_joined_from_the_consultation_page(client, consultation, mode, state,
+                                                                          joinable):
+    assembly = AssemblyFactory(consultation_id=consultation.id, mode=mode, state=state)
+    db.session.commit()
+    page = _main(client.get(f"/consultations/{consultation.id}"))
+    assert (f'href="/j/{assembly.join_code}"' in page) is joinable
+    if mode == AssemblyMode.ONLINE and state == AssemblyState.SCHEDULED:
+        assert "Le lien pour la rejoindre en ligne apparaîtra ici" in page
