@@ -1,6 +1,6 @@
 """Helpers shared by the tests of several modules: a signed-in test client (cookie session) or an API caller
 (bearer token) without going through the login page, forms posted with their CSRF token, and actions run at the
-same moment in threads."""
+same moment in threads, and rows they committed removed afterwards."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import secrets
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+
+from sqlalchemy import bindparam, text
 
 from deliberation.accounts.models import ApiToken
 from deliberation.accounts.sessions import SESSION_KEY, digest, open_session
@@ -80,3 +82,21 @@ def run_together(app, actions: list[Callable[[], object]]) -> list[object]:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "an action did not finish within two minutes"
     return outcomes
+
+
+def remove_committed(app, audit_head: tuple[int, str], statements: list[str], **params) -> None:
+    """Undo what a test committed for real (threads only see committed rows): run `statements` (raw SQL, in
+    order; `:users` expands a list), then drop the audit entries appended since `audit_head` (audit.chain_head()
+    read before) and put the head back: the log is append-only for the application."""
+    start, last_hash = audit_head
+    with app.app_context():
+        for statement in statements:
+            query = text(statement)
+            if ":users" in statement:
+                query = query.bindparams(bindparam("users", expanding=True))
+            db.session.execute(query, params)
+        db.session.execute(text("DELETE FROM audit_entries WHERE position >= :start"), {"start": start})
+        db.session.execute(text("UPDATE audit_chain_head SET length = :length, last_hash = :hash"),
+                           {"length": start, "hash": last_hash})
+        db.session.commit()
+        db.session.remove()

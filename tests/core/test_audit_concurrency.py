@@ -6,13 +6,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from deliberation.core import audit
 from deliberation.core.audit import AuditEntry
 from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db
+from tests.helpers import remove_committed
 
 THREADS = 10
 
@@ -25,12 +26,7 @@ def committed_chain(app):
         start, last_hash = audit.chain_head()
         db.session.remove()
     yield start
-    with app.app_context():
-        db.session.execute(text("DELETE FROM audit_entries WHERE position >= :start"), {"start": start})
-        db.session.execute(text("UPDATE audit_chain_head SET length = :length, last_hash = :hash"),
-                           {"length": start, "hash": last_hash})
-        db.session.commit()
-        db.session.remove()
+    remove_committed(app, (start, last_hash), [])
 
 
 def test_concurrent_appends_make_one_chain(app, committed_chain):

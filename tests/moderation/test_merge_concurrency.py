@@ -4,7 +4,7 @@ counter still equals its rows, and nobody counts twice (SQLite and PostgreSQL)."
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import func, select
 
 from deliberation.core import audit
 from deliberation.core.transaction import unit_of_work
@@ -13,7 +13,7 @@ from deliberation.moderation import services
 from deliberation.proposals import services as proposal_services
 from deliberation.proposals.models import Proposal, Support
 from tests.factories import ConsultationFactory, ProposalFactory, UserFactory
-from tests.helpers import run_together
+from tests.helpers import remove_committed, run_together
 
 SUPPORTERS = 6
 
@@ -37,25 +37,15 @@ def committed_world(app):
                  "authors": [kept.author_id, duplicate.author_id]}
         db.session.remove()
     yield world
-    with app.app_context():
-        users = [world["moderator"], *world["people"], *world["authors"]]
-        for statement in (
-            "DELETE FROM notifications WHERE user_id IN :users",
-            "DELETE FROM moderation_decisions WHERE consultation_id = :consultation",
-            "DELETE FROM proposals WHERE consultation_id = :consultation",
-            "DELETE FROM consultations WHERE id = :consultation",
-            "DELETE FROM role_assignments WHERE user_id IN :users",
-            "DELETE FROM users WHERE id IN :users",
-            "DELETE FROM audit_entries WHERE position >= :start",
-        ):
-            query = text(statement)
-            if ":users" in statement:
-                query = query.bindparams(bindparam("users", expanding=True))
-            db.session.execute(query, {"users": users, "consultation": world["consultation"], "start": start})
-        db.session.execute(text("UPDATE audit_chain_head SET length = :length, last_hash = :hash"),
-                           {"length": start, "hash": last_hash})
-        db.session.commit()
-        db.session.remove()
+    users = [world["moderator"], *world["people"], *world["authors"]]
+    remove_committed(app, (start, last_hash), [
+        "DELETE FROM notifications WHERE user_id IN :users",
+        "DELETE FROM moderation_decisions WHERE consultation_id = :consultation",
+        "DELETE FROM proposals WHERE consultation_id = :consultation",
+        "DELETE FROM consultations WHERE id = :consultation",
+        "DELETE FROM role_assignments WHERE user_id IN :users",
+        "DELETE FROM users WHERE id IN :users",
+    ], users=users, consultation=world["consultation"])
 
 
 def test_supports_during_a_merge_count_once(app, committed_world):

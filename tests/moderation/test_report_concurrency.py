@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import func, select
 
 from deliberation.core import audit
 from deliberation.core.transaction import unit_of_work
@@ -16,6 +16,7 @@ from deliberation.moderation import services
 from deliberation.moderation.models import ModerationDecision, Report
 from deliberation.proposals.models import Proposal, ProposalStatus
 from tests.factories import ConsultationFactory, ProposalFactory, UserFactory
+from tests.helpers import remove_committed
 
 
 @pytest.fixture
@@ -35,26 +36,16 @@ def committed_world(app):
                  "author": proposal.author_id}
         db.session.remove()
     yield world
-    with app.app_context():
-        users = [*world["people"], world["author"]]
-        for statement in (
-            "DELETE FROM notifications WHERE user_id IN :users",
-            "DELETE FROM moderation_reports WHERE consultation_id = :consultation",
-            "DELETE FROM moderation_decisions WHERE consultation_id = :consultation",
-            "DELETE FROM proposals WHERE consultation_id = :consultation",
-            "DELETE FROM consultations WHERE id = :consultation",
-            "DELETE FROM role_assignments WHERE user_id IN :users",
-            "DELETE FROM users WHERE id IN :users",
-            "DELETE FROM audit_entries WHERE position >= :start",
-        ):
-            query = text(statement)
-            if ":users" in statement:
-                query = query.bindparams(bindparam("users", expanding=True))
-            db.session.execute(query, {"users": users, "consultation": world["consultation"], "start": start})
-        db.session.execute(text("UPDATE audit_chain_head SET length = :length, last_hash = :hash"),
-                           {"length": start, "hash": last_hash})
-        db.session.commit()
-        db.session.remove()
+    users = [*world["people"], world["author"]]
+    remove_committed(app, (start, last_hash), [
+        "DELETE FROM notifications WHERE user_id IN :users",
+        "DELETE FROM moderation_reports WHERE consultation_id = :consultation",
+        "DELETE FROM moderation_decisions WHERE consultation_id = :consultation",
+        "DELETE FROM proposals WHERE consultation_id = :consultation",
+        "DELETE FROM consultations WHERE id = :consultation",
+        "DELETE FROM role_assignments WHERE user_id IN :users",
+        "DELETE FROM users WHERE id IN :users",
+    ], users=users, consultation=world["consultation"])
 
 
 def test_two_last_reports_at_once_hide_the_item_once(app, committed_world, monkeypatch):

@@ -22,7 +22,7 @@ from deliberation.moderation.models import Report
 from tests.assemblies import test_events
 from tests.assemblies.test_events import ack, connect
 from tests.factories import AssemblyFactory, ConsultationFactory, ProposalFactory, UserFactory
-from tests.helpers import bearer, commit_setup, sign_in
+from tests.helpers import bearer, commit_setup, remove_committed, sign_in
 
 live = test_events.live  # the fixture of the /live test clients
 
@@ -227,26 +227,15 @@ def two_committed_proposals(app):
                  "users": [m.id for m in moderators] + [p.author_id for p in proposals]}
         db.session.remove()
     yield world
-    with app.app_context():
-        for statement in (
-            "DELETE FROM notifications WHERE user_id IN :users",
-            "DELETE FROM moderation_decisions WHERE consultation_id = :consultation",
-            "UPDATE proposals SET merged_into_id = NULL WHERE consultation_id = :consultation",
-            "DELETE FROM proposals WHERE consultation_id = :consultation",
-            "DELETE FROM consultations WHERE id = :consultation",
-            "DELETE FROM role_assignments WHERE user_id IN :users",
-            "DELETE FROM users WHERE id IN :users",
-            "DELETE FROM audit_entries WHERE position >= :start",
-        ):
-            query = text(statement)
-            if ":users" in statement:
-                query = query.bindparams(bindparam("users", expanding=True))
-            db.session.execute(query, {"users": world["users"], "consultation": world["consultation"],
-                                       "start": start})
-        db.session.execute(text("UPDATE audit_chain_head SET length = :length, last_hash = :hash"),
-                           {"length": start, "hash": last_hash})
-        db.session.commit()
-        db.session.remove()
+    remove_committed(app, (start, last_hash), [
+        "DELETE FROM notifications WHERE user_id IN :users",
+        "DELETE FROM moderation_decisions WHERE consultation_id = :consultation",
+        "UPDATE proposals SET merged_into_id = NULL WHERE consultation_id = :consultation",
+        "DELETE FROM proposals WHERE consultation_id = :consultation",
+        "DELETE FROM consultations WHERE id = :consultation",
+        "DELETE FROM role_assignments WHERE user_id IN :users",
+        "DELETE FROM users WHERE id IN :users",
+    ], users=world["users"], consultation=world["consultation"])
 
 
 def test_two_merges_the_opposite_way_at_once_make_one_merge(app, two_committed_proposals, monkeypatch):

@@ -4,7 +4,7 @@ unique constraint), the last answer kept, nobody fails (SQLite and PostgreSQL)."
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select
 
 from deliberation.accounts.models import User
 from deliberation.core import audit
@@ -13,7 +13,7 @@ from deliberation.proposals.models import Proposal
 from deliberation.synthesis import responses
 from deliberation.synthesis.models import OfficialResponse
 from tests.factories import ConsultationFactory, ProposalFactory, UserFactory
-from tests.helpers import run_together
+from tests.helpers import remove_committed, run_together
 
 OFFICIALS = 4
 
@@ -30,25 +30,14 @@ def committed_world(app):
                  "users": [o.id for o in officials] + [proposal.author_id]}
         db.session.remove()
     yield world
-    with app.app_context():
-        for statement in (
-            "DELETE FROM notifications WHERE user_id IN :users",
-            "DELETE FROM official_responses WHERE proposal_id = :proposal",
-            "DELETE FROM proposals WHERE consultation_id = :consultation",
-            "DELETE FROM consultations WHERE id = :consultation",
-            "DELETE FROM role_assignments WHERE user_id IN :users",
-            "DELETE FROM users WHERE id IN :users",
-            "DELETE FROM audit_entries WHERE position >= :start",
-        ):
-            query = text(statement)
-            if ":users" in statement:
-                query = query.bindparams(bindparam("users", expanding=True))
-            db.session.execute(query, {"users": world["users"], "consultation": world["consultation"],
-                                       "proposal": world["proposal"], "start": start})
-        db.session.execute(text("UPDATE audit_chain_head SET length = :length, last_hash = :hash"),
-                           {"length": start, "hash": last_hash})
-        db.session.commit()
-        db.session.remove()
+    remove_committed(app, (start, last_hash), [
+        "DELETE FROM notifications WHERE user_id IN :users",
+        "DELETE FROM official_responses WHERE proposal_id = :proposal",
+        "DELETE FROM proposals WHERE consultation_id = :consultation",
+        "DELETE FROM consultations WHERE id = :consultation",
+        "DELETE FROM role_assignments WHERE user_id IN :users",
+        "DELETE FROM users WHERE id IN :users",
+    ], users=world["users"], consultation=world["consultation"], proposal=world["proposal"])
 
 
 def test_simultaneous_answers_leave_one_response(app, committed_world, mail_outbox):

@@ -5,7 +5,7 @@ PostgreSQL)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import func, select
 
 from deliberation.accounts.models import User
 from deliberation.core import audit
@@ -14,7 +14,7 @@ from deliberation.extensions import db
 from deliberation.synthesis import syntheses
 from deliberation.synthesis.models import Synthesis, SynthesisVersion
 from tests.factories import ConsultationFactory, SynthesisFactory, UserFactory
-from tests.helpers import run_together
+from tests.helpers import remove_committed, run_together
 
 EDITORS = 4
 
@@ -31,23 +31,12 @@ def committed_world(app):
         world = {"consultation": consultation.id, "synthesis": synthesis.id, "editors": [e.id for e in editors]}
         db.session.remove()
     yield world
-    with app.app_context():
-        for statement in (
-            "DELETE FROM syntheses WHERE consultation_id = :consultation",
-            "DELETE FROM consultations WHERE id = :consultation",
-            "DELETE FROM role_assignments WHERE user_id IN :users",
-            "DELETE FROM users WHERE id IN :users",
-            "DELETE FROM audit_entries WHERE position >= :start",
-        ):
-            query = text(statement)
-            if ":users" in statement:
-                query = query.bindparams(bindparam("users", expanding=True))
-            db.session.execute(query, {"users": world["editors"], "consultation": world["consultation"],
-                                       "start": start})
-        db.session.execute(text("UPDATE audit_chain_head SET length = :length, last_hash = :hash"),
-                           {"length": start, "hash": last_hash})
-        db.session.commit()
-        db.session.remove()
+    remove_committed(app, (start, last_hash), [
+        "DELETE FROM syntheses WHERE consultation_id = :consultation",
+        "DELETE FROM consultations WHERE id = :consultation",
+        "DELETE FROM role_assignments WHERE user_id IN :users",
+        "DELETE FROM users WHERE id IN :users",
+    ], users=world["editors"], consultation=world["consultation"])
 
 
 def test_simultaneous_saves_of_one_version_never_overwrite_each_other(app, committed_world):
