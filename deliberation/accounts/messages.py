@@ -1,12 +1,9 @@
-"""Messages of the error codes only accounts raises (the shared ones are in deliberation.core.errors)."""
+"""Messages of the error codes only accounts raises (the shared ones, account_blocked among them, are in
+deliberation.core.errors)."""
 
 from flask_babel import lazy_gettext as _l
 
-ACCOUNT_BLOCKED = _l("Your account is blocked by moderation: you can still sign in, read, download your data "
-                     "or delete your account, but not post. The reason is on your account page.")
-
 ERROR_MESSAGES = {
-    "account_blocked": ACCOUNT_BLOCKED,
     "wrong_password": _l("This is not your current password."),
     "role_already_granted": _l("This person already holds this role there."),
     "role_not_found": _l("This person does not hold this role there."),

@@ -190,7 +190,7 @@ def update_profile(user: User, display_name: str, locale: str | None) -> User:
     # The public name shows next to the account's contributions: a blocked account keeps the one it had (it may
     # still choose its language).
     if name != user.display_name:
-        require(not user.is_blocked, "account_blocked", str(ERROR_MESSAGES["account_blocked"]))
+        require(not user.is_blocked, "account_blocked")
     user.display_name, user.locale = name, language
     db.session.flush()
     return user

@@ -36,6 +36,8 @@ MESSAGES = {
     "bad_request": _l("The request is not valid."),
     "method_not_allowed": _l("This method is not allowed here."),
     "internal_error": _l("Something went wrong on our side. Nothing was saved."),
+    "account_blocked": _l("Your account is blocked by moderation: you can still sign in, read, download your data "
+                          "or delete your account, but not post. The reason is on your account page."),
     "export_busy": _l("Many downloads of this data are under way: please try again in a minute."),
     "database_busy": _l("Many people are saving at this very moment. Nothing was saved: please try again in a "
                         "few seconds."),

@@ -12,7 +12,6 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.core import audit, clock
 from deliberation.core.db import Base, enum_column
 from deliberation.core.errors import Conflict, DomainError, Invalid, NotFound, enforce
@@ -24,7 +23,6 @@ from deliberation.moderation.models import (
     ModerationDecision,
 )
 from deliberation.moderation.targets import Target, get_target
-from deliberation.proposals.models import PUBLIC_STATUSES
 from deliberation.proposals.services.common import clean_line, clean_text
 
 APPEAL_MAX_LENGTH = 1000
@@ -60,7 +58,6 @@ APPEAL_MESSAGES = {
     "decision_superseded": _l(
         "A later decision hides this item now: overturning this one would not make it visible again. Uphold "
         "this appeal; its author can contest the later decision."),
-    "account_blocked": ACCOUNT_BLOCKED,
 }
 TEXT_REQUIRED = _l("Say why you contest this decision.")
 UNKNOWN_OUTCOME = _l("Choose uphold or overturn.")
@@ -294,6 +291,7 @@ def decide_appeal(actor, appeal_id, *, outcome, reason=None) -> ModerationAppeal
 
 def _notify_author(appeal: ModerationAppeal, target: Target | None) -> None:
     from deliberation.accounts.models import User
+    from deliberation.moderation import services
     from deliberation.notifications import services as notifications
 
     author = db.session.get(User, appeal.author_id) if appeal.author_id else None
@@ -301,12 +299,8 @@ def _notify_author(appeal: ModerationAppeal, target: Target | None) -> None:
         return
     proposal = target.proposal
     kind = f"moderation_appeal_{appeal.status.value}"
-    # As moderation.services._notify_author: a comment's author may not read the title of a proposal that is
-    # hidden or awaiting moderation.
-    readable = proposal is not None and (proposal.status in PUBLIC_STATUSES or proposal.author_id == author.id)
-    shown = (proposal.title if readable else f"n° {proposal.id}") if proposal else ""
-    params = {"proposal_id": proposal.id if proposal else None, "proposal": shown,
-              "note": appeal.outcome_reason or ""}
+    params = {"proposal_id": proposal.id if proposal else None,
+              "proposal": services.title_for(proposal, author) if proposal else "", "note": appeal.outcome_reason or ""}
     notifications.notify(author, kind, params=params, link=target.link)
 
 

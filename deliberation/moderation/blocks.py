@@ -14,7 +14,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.accounts.models import BLOCK_REASON_MAX_LENGTH, User, UserRole
 from deliberation.core import audit, clock
 from deliberation.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, enforce
@@ -30,7 +29,6 @@ from deliberation.moderation.targets import MAX_ID
 from deliberation.proposals.models import PUBLIC_STATUSES, Comment, CommentStatus, Proposal, ProposalStatus
 
 BLOCK_MESSAGES = {
-    "account_blocked": ACCOUNT_BLOCKED,
     "not_global_moderator": _l("Only a moderator of every consultation or an administrator can block an account."),
     "own_account": _l("You cannot block your own account."),
     "not_blockable": _l("This account cannot be blocked: it is an administrator's or it was deleted."),

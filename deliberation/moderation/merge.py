@@ -186,6 +186,7 @@ def _public_state(state: str | None) -> bool:
 
 
 def _notify(duplicate: Proposal, kept: Proposal, *, was_public: bool) -> None:
+    from deliberation.moderation.services import title_for
     from deliberation.notifications import services as notifications
 
     link = f"/proposals/{kept.id}"
@@ -193,11 +194,10 @@ def _notify(duplicate: Proposal, kept: Proposal, *, was_public: bool) -> None:
         notifications.notify(duplicate.author, "moderation_merged", link=link,
                              params={"proposal_id": duplicate.id, "proposal": duplicate.title, "into": kept.title})
     if kept.author is not None and not kept.author.is_deleted and kept.author_id != duplicate.author_id:
-        # A duplicate merged while awaiting moderation was never published: its number, not its title (as
-        # moderation.services._notify_author does for a proposal one may not read).
-        shown = duplicate.title if was_public else f"n° {duplicate.id}"
-        notifications.notify(kept.author, "moderation_merged_into", link=link,
-                             params={"proposal_id": kept.id, "proposal": kept.title, "from": shown})
+        # A duplicate merged while awaiting moderation was never published: named by its number.
+        notifications.notify(kept.author, "moderation_merged_into", link=link, params={
+            "proposal_id": kept.id, "proposal": kept.title, "from_id": duplicate.id,
+            "from": title_for(duplicate, kept.author, was_public=was_public)})
 
 
 # Queries for pages -----------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.accounts.models import UserRole
 from deliberation.consultations.models import Consultation
 from deliberation.core import audit, clock
@@ -49,7 +48,6 @@ MODERATION_MESSAGES = {
     "not_reportable": _l("This item cannot be reported: it is not visible to the public."),
     "not_moderator": _l("Only the moderators of this consultation can do this."),
     "block_needs_account": _l("Block and unblock apply to an account (target_type user)."),
-    "account_blocked": ACCOUNT_BLOCKED,
     "already_hidden": _l("This item is already hidden."),
     "not_hidden": _l("This item is not hidden."),
     "no_open_reports": _l("This item has no report waiting for a decision."),
@@ -282,6 +280,13 @@ def hide_decisions_for(target_type, target_ids) -> dict[int, ModerationDecision]
     return found
 
 
+def title_for(proposal: Proposal, reader, *, was_public: bool | None = None) -> str | None:
+    """The proposal's title when `reader` may read it (public, or theirs; `was_public` for one already merged),
+    else None: a notification then names it by its number, in the reader's language (notifications.kinds)."""
+    public = proposal.status in PUBLIC_STATUSES if was_public is None else was_public
+    return proposal.title if public or proposal.author_id == reader.id else None
+
+
 def _notify_author(target: Target, decision: ModerationDecision, *, published: bool = False) -> None:
     from deliberation.notifications import services as notifications
 
@@ -294,9 +299,7 @@ def _notify_author(target: Target, decision: ModerationDecision, *, published: b
         kind = f"moderation{comment}_hidden"
     else:
         kind = "moderation_published" if published else f"moderation{comment}_restored"
-    # A comment's author may not read the title of a proposal that is hidden or awaiting moderation.
-    readable = proposal.status in PUBLIC_STATUSES or proposal.author_id == author.id
-    params = {"proposal_id": proposal.id, "proposal": proposal.title if readable else f"n° {proposal.id}",
+    params = {"proposal_id": proposal.id, "proposal": title_for(proposal, author),
               "reason": decision.reason or "", "note": decision.public_note or ""}
     notifications.notify(author, kind, params=params, link=target.link)
 

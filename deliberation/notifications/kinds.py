@@ -155,6 +155,10 @@ class _Params(dict):
 def present(params: Mapping[str, Any], actor_names: Mapping[int, str] | None = None) -> dict[str, Any]:
     """The parameters as the messages show them (lazy labels are translated when the text is rendered)."""
     shown: dict[str, Any] = _Params(params)
+    # A proposal the reader may not read (hidden, never published) is stored without its title: its number.
+    for key, id_key in (("proposal", "proposal_id"), ("from", "from_id")):
+        if key in params and params[key] is None and params.get(id_key) is not None:
+            shown[key] = _l("no. %(id)s", id=params[id_key])
     if "actor_id" in params:
         names = actor_names or {}
         shown["actor"] = names.get(params["actor_id"]) or DELETED_USER_LABEL

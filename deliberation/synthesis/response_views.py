@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from deliberation.core import clock
-from deliberation.core.errors import Conflict, Invalid, NotFound
+from deliberation.core.errors import Invalid, NotFound
 from deliberation.core.transaction import unit_of_work
 from deliberation.proposals import policies as proposal_policies
 from deliberation.proposals.services.common import _get, enforce, get_consultation, get_proposal
@@ -95,10 +95,7 @@ def response_form(proposal_id: int):
     actor = _viewer()
     if not proposal_policies.can_see_page(actor, proposal):
         raise NotFound()
-    refusal = policies.answer_proposal_refusal(actor, proposal)
-    if refusal == "proposal_not_public":
-        raise Conflict(refusal)
-    enforce(refusal)
+    responses.enforce_refusal(policies.answer_proposal_refusal(actor, proposal))
     response = responses.get_response(proposal)
     form = _response_form(response)
     if form.validate_on_submit():
@@ -125,10 +122,7 @@ def section_response_form(synthesis_id: int, section_id: int):
     if section.synthesis_id != synthesis.id:
         raise NotFound()
     actor = _viewer()
-    refusal = policies.answer_section_refusal(actor, section)
-    if refusal == "synthesis_not_sent":
-        raise Conflict(refusal)
-    enforce(refusal)
+    responses.enforce_refusal(policies.answer_section_refusal(actor, section))
     response = responses.get_section_response(section)
     form = _response_form(response)
     if form.validate_on_submit():

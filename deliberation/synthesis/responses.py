@@ -16,13 +16,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from deliberation.accounts.models import User
-from deliberation.core import audit, clock, signals
-from deliberation.core.errors import Conflict, Invalid
+from deliberation.core import audit, clock, errors, signals
+from deliberation.core.errors import Invalid
 from deliberation.core.text import render_markdown
 from deliberation.extensions import db
 from deliberation.notifications.services import notify_followers
 from deliberation.proposals.models import PUBLIC_STATUSES, Proposal, ProposalStatus
-from deliberation.proposals.services.common import clean_line, clean_text, enforce
+from deliberation.proposals.services.common import CONFLICT_REFUSALS, clean_line, clean_text
 from deliberation.synthesis import response_policies as policies
 from deliberation.synthesis.models import (
     JUSTIFICATION_MAX_LENGTH,
@@ -36,6 +36,8 @@ from deliberation.synthesis.models import (
 
 COUNCIL_NUMBER_MAX_LENGTH = 50
 COUNCIL_BODY_MAX_LENGTH = 200
+# Refusals about the state of the proposal or the synthesis: 409, not 403.
+RESPONSE_CONFLICTS = CONFLICT_REFUSALS | {"synthesis_not_sent"}
 # How far ahead a response may be scheduled.
 PUBLISH_AT_MAX_DELAY = timedelta(days=5 * 365)
 
@@ -55,12 +57,18 @@ class CouncilDecisionInput:
     body: str
 
 
+def enforce_refusal(refusal: str | None) -> None:
+    """A refusal of response_policies as its error: 409 when the proposal is not public or the synthesis not
+    sent yet (the state refuses, not who asks), 401 / 403 otherwise."""
+    errors.enforce(refusal, conflicts=RESPONSE_CONFLICTS)
+
+
 # --- Answering ---------------------------------------------------------------------------------------------
 
 def answer_proposal(proposal: Proposal, actor: User, *, type, justification=None, referred_to=None,
                     council_decision=None, publish_at: datetime | None = None) -> OfficialResponse:
     """Create or replace the response to `proposal`; announce it now when it is already public."""
-    enforce(policies.answer_proposal_refusal(actor, proposal))
+    enforce_refusal(policies.answer_proposal_refusal(actor, proposal))
     values = _clean(type, justification, referred_to, council_decision, publish_at)
     decision = _council_decision(proposal.consultation_id, values.pop("council_decision"))
     response = _upsert(OfficialResponse.proposal_id, proposal.id, proposal=proposal)
@@ -70,10 +78,7 @@ def answer_proposal(proposal: Proposal, actor: User, *, type, justification=None
 def answer_section(section: SynthesisSection, actor: User, *, type, justification=None, referred_to=None,
                    council_decision=None, publish_at: datetime | None = None) -> OfficialResponse:
     """Create or replace the response to one section of a synthesis sent to the officials."""
-    refusal = policies.answer_section_refusal(actor, section)
-    if refusal == "synthesis_not_sent":
-        raise Conflict(refusal)
-    enforce(refusal)
+    enforce_refusal(policies.answer_section_refusal(actor, section))
     values = _clean(type, justification, referred_to, council_decision, publish_at)
     decision = _council_decision(section.synthesis.consultation_id, values.pop("council_decision"))
     response = _upsert(OfficialResponse.section_id, section.id, section=section)

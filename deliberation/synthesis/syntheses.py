@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import delete, exists, func, or_, select, update
 
-from deliberation.accounts.messages import ACCOUNT_BLOCKED
 from deliberation.accounts.models import User
 from deliberation.core import audit, clock
 from deliberation.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated, enforce
@@ -49,7 +48,6 @@ SYNTHESIS_MESSAGES = {
     "assembly_not_in_consultation": _l("This assembly belongs to another consultation."),
     "unknown_status": _l("Unknown status."),
     "unknown_version": _l("This version does not exist."),
-    "account_blocked": ACCOUNT_BLOCKED,
 }
 REQUIRED = _l("This field is required.")
 
@@ -70,7 +68,7 @@ def _may_write(actor) -> None:
     """Signed in and not blocked: a blocked account reads but writes nothing (403 account_blocked)."""
     _signed_in(actor)
     if getattr(actor, "is_blocked", False):
-        raise synthesis_error(Forbidden, "account_blocked")
+        raise Forbidden("account_blocked")
 
 
 # Loading -------------------------------------------------------------------------------------------------

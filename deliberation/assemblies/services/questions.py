@@ -101,9 +101,7 @@ def ask_question(participant: Participant, text: str, *, user=None) -> Question:
     signed in with, if any: a blocked account asks nothing (403 account_blocked)."""
     assembly = participant.assembly
     if user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_blocked", False):
-        from deliberation.accounts.messages import ACCOUNT_BLOCKED
-
-        raise Forbidden("account_blocked", ACCOUNT_BLOCKED)
+        raise Forbidden("account_blocked")
     require_not_ended(assembly)
     text = clean_question_text(text)
     _require_interval(participant)

@@ -28,9 +28,7 @@ _SPACES = re.compile(r"\s+")
 
 def enforce(refusal: str | None) -> None:
     """Raise the error matching a policy refusal code (see policies.py); nothing when allowed."""
-    from deliberation.accounts.messages import ACCOUNT_BLOCKED
-
-    errors.enforce(refusal, messages={"account_blocked": ACCOUNT_BLOCKED}, conflicts=CONFLICT_REFUSALS)
+    errors.enforce(refusal, conflicts=CONFLICT_REFUSALS)
 
 
 def get_consultation(consultation_id: int) -> Consultation:
