@@ -75,10 +75,6 @@ def _start() -> tuple[int, str, AuditCheckpoint | None, audit.ChainBreak | None]
     return checkpoint.position + 1, checkpoint.entry_hash, checkpoint, None
 
 
-def find_new_break(batch_size: int = 500) -> audit.ChainBreak | None:
-    return check(batch_size).broken
-
-
 def check(batch_size: int = 500) -> PageCheck:
     """core.audit.find_chain_break over the entries appended since the checkpoint (all of them the first time);
     when they hold, the checkpoint moves to the last one (in its own transaction)."""

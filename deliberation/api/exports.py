@@ -12,10 +12,10 @@ from marshmallow import Schema, fields
 
 from deliberation.api.common import ErrorSchema, actor_or_none
 from deliberation.consultations.models import Consultation
-from deliberation.core.errors import Invalid, NotFound
+from deliberation.core.errors import Invalid
 from deliberation.exports import open_data
-from deliberation.extensions import db, limiter
-from deliberation.proposals import policies as proposal_policies
+from deliberation.extensions import limiter
+from deliberation.proposals.services.common import get_listed_consultation
 
 bp = Blueprint("api_exports", __name__, url_prefix="/api/v1", description="open data")
 
@@ -40,10 +40,7 @@ class ExportSchema(Schema):
 
 
 def visible_consultation(consultation_id: int) -> Consultation:
-    consultation = db.session.get(Consultation, consultation_id) if 0 < consultation_id <= MAX_ID else None
-    if consultation is None or not proposal_policies.can_list(actor_or_none(), consultation):
-        raise NotFound()
-    return consultation
+    return get_listed_consultation(consultation_id, actor_or_none())
 
 
 @bp.route("/consultations/<int:consultation_id>/export")

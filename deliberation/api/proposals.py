@@ -61,10 +61,7 @@ def signed_in(view):
 
 
 def _visible_consultation(consultation_id: int):
-    consultation = services.get_consultation(consultation_id)
-    if not policies.can_list(actor_or_none(), consultation):
-        raise NotFound()
-    return consultation
+    return services.get_listed_consultation(consultation_id, actor_or_none())
 
 
 def _proposal_page(proposal_id: int):

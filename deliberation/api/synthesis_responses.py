@@ -11,7 +11,7 @@ from deliberation.api.proposals import signed_in
 from deliberation.core.errors import NotFound
 from deliberation.core.transaction import unit_of_work
 from deliberation.proposals import policies as proposal_policies
-from deliberation.proposals.services.common import get_consultation, get_proposal
+from deliberation.proposals.services.common import get_listed_consultation, get_proposal
 from deliberation.synthesis import follow_ups, responses
 from deliberation.synthesis.response_schemas import (
     AddFollowUpUpdateSchema,
@@ -29,10 +29,7 @@ FollowUpPageSchema = page_schema(FollowUpSchema, "FollowUpPage")
 
 
 def _consultation(consultation_id: int):
-    consultation = get_consultation(consultation_id)
-    if not proposal_policies.can_list(actor_or_none(), consultation):
-        raise NotFound()
-    return consultation
+    return get_listed_consultation(consultation_id, actor_or_none())
 
 
 @bp.route("/proposals/<int:proposal_id>/response")

@@ -27,5 +27,5 @@ def init_app(app: Flask) -> None:
         assembly_mode_labels=ASSEMBLY_MODE_LABELS,
         # The consultation's and the proposal's pages (templates/assemblies/_consultation_assemblies.html, …).
         consultation_assemblies=calendar.assemblies_of, coming_agenda_of=calendar.coming_agenda_of,
-        closed_polls=calendar.closed_polls, poll_outcome=calendar.poll_outcome,
+        closed_polls=calendar.closed_polls,
     )

@@ -5,22 +5,17 @@ from __future__ import annotations
 from flask import current_app, make_response, render_template, request
 
 from deliberation.consultations.models import Consultation
-from deliberation.core.errors import NotFound
 from deliberation.exports.blueprint import bp
 from deliberation.exports.restitution import FIGURE_LABELS, build_restitution
 from deliberation.exports.restitution_pdf import render_restitution_pdf
-from deliberation.extensions import db
-from deliberation.proposals import policies as proposal_policies
+from deliberation.proposals.services.common import get_listed_consultation
 from deliberation.web.access import current_actor
 
 MAX_ID = 2**31 - 1
 
 
 def visible_consultation(consultation_id: int) -> Consultation:
-    consultation = db.session.get(Consultation, consultation_id) if 0 < consultation_id <= MAX_ID else None
-    if consultation is None or not proposal_policies.can_list(current_actor(), consultation):
-        raise NotFound()
-    return consultation
+    return get_listed_consultation(consultation_id, current_actor())
 
 
 @bp.get("/consultations/<int:consultation_id>/restitution")

@@ -211,12 +211,6 @@ def _hide_contributions(actor, user: User, reason: ReportReason, justification: 
 # Queries ------------------------------------------------------------------------------------------------
 
 
-def blocked_refusal(user) -> str | None:
-    """For the posting policies: "account_blocked" when a signed-in person's account is blocked."""
-    return "account_blocked" if getattr(user, "is_authenticated", False) and getattr(user, "blocked_at", None) \
-        else None
-
-
 def blocked_users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.blocked_at.is_not(None))
                                    .order_by(User.blocked_at.desc(), User.id)))

@@ -24,10 +24,7 @@ def _viewer():
 
 
 def _consultation(consultation_id: int):
-    consultation = services.get_consultation(consultation_id)
-    if not policies.can_list(_viewer(), consultation):
-        raise NotFound()
-    return consultation
+    return services.get_listed_consultation(consultation_id, _viewer())
 
 
 def _proposal(proposal_id: int):

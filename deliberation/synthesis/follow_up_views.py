@@ -9,12 +9,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from deliberation.core import clock
-from deliberation.core.errors import Invalid, NotFound
+from deliberation.core.errors import Invalid
 from deliberation.core.transaction import unit_of_work
 from deliberation.extensions import db
-from deliberation.proposals import policies as proposal_policies
 from deliberation.proposals.models import PUBLIC_STATUS_VALUES, Proposal
-from deliberation.proposals.services.common import enforce, get_consultation
+from deliberation.proposals.services.common import enforce, get_listed_consultation
 from deliberation.synthesis import follow_ups
 from deliberation.synthesis import response_policies as policies
 from deliberation.synthesis.blueprint import bp
@@ -28,10 +27,7 @@ def _viewer():
 
 
 def _consultation(consultation_id: int):
-    consultation = get_consultation(consultation_id)
-    if not proposal_policies.can_list(_viewer(), consultation):
-        raise NotFound()
-    return consultation
+    return get_listed_consultation(consultation_id, _viewer())
 
 
 def _follow_up(follow_up_id: int):

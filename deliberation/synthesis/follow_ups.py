@@ -8,6 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from deliberation.accounts.models import User
 from deliberation.consultations.models import Consultation
@@ -180,9 +181,10 @@ def list_follow_ups(consultation: Consultation, *, page: int | None = 1, per_pag
     page, per_page = clamp_page(page, per_page, default_per_page=PER_PAGE, max_per_page=100)
     where = FollowUp.consultation_id == consultation.id
     total = db.session.scalar(select(func.count()).select_from(FollowUp).where(where)) or 0
-    items = list(db.session.scalars(select(FollowUp).where(where).order_by(FollowUp.created_at.desc(),
-                                                                            FollowUp.id.desc())
-                                    .limit(per_page).offset((page - 1) * per_page)))
+    items = list(db.session.scalars(
+        select(FollowUp).where(where).order_by(FollowUp.created_at.desc(), FollowUp.id.desc())
+        .options(selectinload(FollowUp.proposals), selectinload(FollowUp.updates))
+        .limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 

@@ -289,11 +289,13 @@ def get_section_response(section: SynthesisSection) -> OfficialResponse | None:
     return db.session.scalar(select(OfficialResponse).where(OfficialResponse.section_id == section.id))
 
 
-def responses_by_proposal(proposal_ids: list[int]) -> dict[int, OfficialResponse]:
-    if not proposal_ids:
+def responses_by_section(sections: list[SynthesisSection]) -> dict[int, OfficialResponse]:
+    """The response to each of `sections` that has one, in one query (the synthesis page)."""
+    ids = [section.id for section in sections]
+    if not ids:
         return {}
-    return {r.proposal_id: r for r in db.session.scalars(
-        select(OfficialResponse).where(OfficialResponse.proposal_id.in_(proposal_ids)))}
+    return {r.section_id: r for r in db.session.scalars(
+        select(OfficialResponse).where(OfficialResponse.section_id.in_(ids)))}
 
 
 def list_desk(consultation, *, unanswered: bool = False, page: int | None = 1, per_page: int | None = 30):

@@ -3,7 +3,7 @@ material and stay out of the public shapes."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_dump, validate
 
 from deliberation.synthesis.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, SynthesisStatus
 
@@ -34,15 +34,16 @@ class SynthesisSummarySchema(Schema):
 
 
 class SynthesisSchema(SynthesisSummarySchema):
-    # What readers get: quotes of contributions hidden since validation are taken out (displayed_text).
-    body = fields.Function(lambda synthesis: _displayed(synthesis)[0])
-    body_html = fields.Function(lambda synthesis: _displayed(synthesis)[1])
+    body = fields.String()
+    body_html = fields.String()
 
+    @post_dump(pass_original=True)
+    def _displayed(self, data, synthesis, **kwargs):
+        """What readers get: quotes of contributions hidden since validation taken out (worked out once)."""
+        from deliberation.synthesis.syntheses import displayed_text
 
-def _displayed(synthesis) -> tuple[str, str]:
-    from deliberation.synthesis.syntheses import displayed_text
-
-    return displayed_text(synthesis)
+        data["body"], data["body_html"] = displayed_text(synthesis)
+        return data
 
 
 class SynthesisListSchema(Schema):

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from deliberation.accounts.models import User
 from deliberation.core import audit, clock
@@ -395,7 +396,8 @@ def list_syntheses(consultation, viewer) -> list[Synthesis]:
         if policies.is_official_of(viewer, consultation.id):
             statuses |= policies.OFFICIAL_STATUSES
         query = query.where(Synthesis.status.in_(statuses))
-    return list(db.session.scalars(query.order_by(Synthesis.created_at.desc(), Synthesis.id.desc())))
+    return list(db.session.scalars(query.order_by(Synthesis.created_at.desc(), Synthesis.id.desc())
+                                   .options(selectinload(Synthesis.sections))))
 
 
 def list_published(consultation) -> list[Synthesis]:

@@ -143,8 +143,9 @@ def _render_show(synthesis: Synthesis, comment_form: ReviewCommentForm | None = 
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     section_responses = []
     if synthesis.status in policies.OFFICIAL_STATUSES:
+        answered = responses.responses_by_section(synthesis.sections)
         for section in synthesis.sections:
-            response = responses.get_section_response(section)
+            response = answered.get(section.id)
             section_responses.append((section, response if response_policies.can_see_response(viewer, response)
                                        else None, response_policies.can_answer(viewer, section)))
     return render_template(

@@ -9,7 +9,7 @@ title or text (it may be hidden), nor name a person. A bounded number of queries
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from flask import url_for
@@ -82,9 +82,6 @@ class TraceStep:
     kind: str
     summary: str
     link: str
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def _aware(moment: datetime) -> datetime:

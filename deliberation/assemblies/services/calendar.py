@@ -12,6 +12,7 @@ from deliberation.assemblies.models import (
     AgendaItem,
     Assembly,
     AssemblyState,
+    PaperBallotBatch,
     Poll,
     PollState,
     agenda_item_proposals,
@@ -20,8 +21,10 @@ from deliberation.assemblies.services.polls import combined_results
 from deliberation.extensions import db
 
 
-def assemblies_of(consultation) -> dict[str, list[Assembly]]:
-    """{"coming": in session first, then scheduled by date (undated last); "past": the latest first}."""
+def assemblies_of(consultation) -> dict:
+    """{"coming": in session first, then scheduled by date (undated last); "past": the latest first;
+    "outcomes": {poll id: its outcome sentence} for the closed polls of past assemblies (their paper batches
+    read in one query)}."""
     assemblies = db.session.scalars(
         select(Assembly).where(Assembly.consultation_id == consultation.id)
         .options(selectinload(Assembly.agenda_items).selectinload(AgendaItem.proposals),
@@ -31,7 +34,12 @@ def assemblies_of(consultation) -> dict[str, list[Assembly]]:
                                    a.starts_at or a.created_at, a.id))
     past = sorted((a for a in assemblies if a.state == AssemblyState.ENDED),
                   key=lambda a: (a.starts_at or a.created_at, a.id), reverse=True)
-    return {"coming": coming, "past": past}
+    closed = [poll for assembly in past for poll in closed_polls(assembly)]
+    batches = {batch.poll_id: batch for batch in db.session.scalars(
+        select(PaperBallotBatch).where(PaperBallotBatch.poll_id.in_([poll.id for poll in closed])))} \
+        if closed else {}
+    outcomes = {poll.id: poll_outcome(poll, combined_results(poll, batches.get(poll.id))) for poll in closed}
+    return {"coming": coming, "past": past, "outcomes": outcomes}
 
 
 def coming_agenda_of(proposal) -> list[AgendaItem]:
@@ -57,9 +65,10 @@ def poll_leader(poll: Poll, combined: dict) -> str | None:
     return labels.get(combined["ranking"][0])
 
 
-def poll_outcome(poll: Poll) -> str:
-    """One sentence on a closed vote: the option that comes first and the number of ballots."""
-    combined = combined_results(poll)
+def poll_outcome(poll: Poll, combined: dict | None = None) -> str:
+    """One sentence on a closed vote: the option that comes first and the number of ballots (from `combined`,
+    its combined_results, when the caller has them)."""
+    combined = combined if combined is not None else combined_results(poll)
     leader = poll_leader(poll, combined)
     if leader is None:
         return _("Vote “%(question)s”: closed without any ballot", question=poll.question)

@@ -193,12 +193,16 @@ def count_results(poll: Poll) -> tuple[list | dict, list]:
     return _labelled(poll, raw), ranking(poll.method, poll.option_ids, raw)
 
 
-def combined_results(poll: Poll) -> dict:
-    """{total_ballots, results, ranking, online, paper}: `results` and `ranking` add the paper batch (if any)
-    to the online ballots; `online` = {total_ballots, results}; `paper` = {total_ballots, results,
-    entered_by, entered_at} or None."""
+_LOAD = object()
+
+
+def combined_results(poll: Poll, batch=_LOAD) -> dict:
+    """{total_ballots, results, ranking, online, paper}: `results` and `ranking` add the paper batch (if any;
+    `batch` when the caller loaded it already, say for a list of polls) to the online ballots; `online` =
+    {total_ballots, results}; `paper` = {total_ballots, results, entered_by, entered_at} or None."""
     online = online_raw(poll)
-    batch = paper_batch(poll)
+    if batch is _LOAD:
+        batch = paper_batch(poll)
     combined, paper = online, None
     if batch is not None:
         paper_rows = paper_raw_results(poll, batch)

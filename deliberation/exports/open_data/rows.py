@@ -348,7 +348,7 @@ def build_tables(consultation: Consultation, *, now: datetime | None = None,
     wanted = {only} if only else set(TABLES)
     tables: dict[str, list[dict]] = {}
     proposals = responses = None
-    if wanted & {"proposals", "comments", "responses"}:
+    if wanted & {"proposals", "comments"}:
         proposals = exported_proposals(consultation)
     if wanted & {"proposals", "responses"}:
         responses = public_responses(consultation, now)

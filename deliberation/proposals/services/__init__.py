@@ -12,7 +12,7 @@ from deliberation.proposals.services.comments import (
     post_comment,
     stance_summary,
 )
-from deliberation.proposals.services.common import get_consultation, get_proposal
+from deliberation.proposals.services.common import get_consultation, get_listed_consultation, get_proposal
 from deliberation.proposals.services.proposals import (
     edit_proposal,
     initial_status,
@@ -30,6 +30,7 @@ from deliberation.proposals.services.supports import has_supported, support_prop
 
 __all__ = [
     "RANDOM_SEED_MAX", "SORTS", "CommentNode", "comment_tree", "edit_proposal", "get_consultation",
+    "get_listed_consultation",
     "get_proposal", "has_supported", "hidden_comment_ids", "initial_status", "list_comments", "list_my_proposals",
     "list_proposals",
     "new_random_seed", "post_comment", "stance_summary", "submit_proposal", "support_proposal",

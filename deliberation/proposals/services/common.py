@@ -35,6 +35,17 @@ def get_consultation(consultation_id: int) -> Consultation:
     return _get(Consultation, consultation_id)
 
 
+def get_listed_consultation(consultation_id: int, viewer) -> Consultation:
+    """The consultation when `viewer` may list its contributions (published, or they administer it); 404
+    otherwise, as for an id that does not exist."""
+    from deliberation.proposals import policies
+
+    consultation = get_consultation(consultation_id)
+    if not policies.can_list(viewer, consultation):
+        raise NotFound()
+    return consultation
+
+
 def get_proposal(proposal_id: int) -> Proposal:
     return _get(Proposal, proposal_id)
 
